@@ -1,0 +1,136 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Timestamps are written as `Date` and read back as `Date` (both drivers parse timestamptz). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** int8 columns: pg returns strings and PGlite numbers unless parsed; our dialects parse them to numbers. */
+type Int8 = ColumnType<number, number | bigint, number | bigint>;
+
+/** A mail domain (`iw.fr`) and its service policies (SPEC §2). */
+export interface DomainTable {
+  id: Generated<number>;
+  name: string;
+  groupwareEnabled: Generated<boolean>;
+  webdavEnabled: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+}
+
+/** A user, group or resource account (SPEC §2), identified by its email. */
+export interface AccountTable {
+  id: Generated<number>;
+  email: string;
+  domainId: number;
+  kind: 'user' | 'group' | 'resource';
+  displayName: string | null;
+  /** argon2id PHC string; null for accounts that cannot log in (groups, resources). */
+  passwordHash: string | null;
+  isAdmin: Generated<boolean>;
+  /** null = no quota. */
+  quotaBytes: Int8 | null;
+  usedBytes: Generated<Int8>;
+  publicFolder: Generated<boolean>;
+  /** Per-account overrides of the domain policies; null = follow the domain. */
+  groupwareEnabled: boolean | null;
+  webdavEnabled: boolean | null;
+  /** Bumped when the password or app passwords change, so every process drops cached credentials. */
+  credentialsVersion: Generated<number>;
+  createdAt: Generated<Timestamp>;
+}
+
+/** Membership of an account in a group account. */
+export interface GroupMemberTable {
+  groupId: number;
+  memberId: number;
+}
+
+/** A per-device application password (a random token stored as its SHA-256). */
+export interface AppPasswordTable {
+  id: Generated<number>;
+  accountId: number;
+  label: string;
+  tokenSha256: string;
+  createdAt: Generated<Timestamp>;
+  lastUsedAt: Timestamp | null;
+}
+
+/**
+ * One node of an account's tree: the home (parent null, name ''), a folder, a files
+ * subfolder, or an item. Names are NFC-normalised.
+ */
+export interface NodeTable {
+  id: Generated<Int8>;
+  accountId: number;
+  parentId: Int8 | null;
+  name: string;
+  isCollection: boolean;
+  /** For collections: the folder kind; subfolders of files folders are 'files'. */
+  folderKind: 'home' | 'files' | 'calendar' | 'contacts' | null;
+  /** Comma-separated component set of a calendar folder (VEVENT,VTODO,VJOURNAL). */
+  components: string | null;
+  displayName: string | null;
+  contentType: string | null;
+  contentLength: Generated<Int8>;
+  /** Strong entity tag, quoted; derived from the content hash. */
+  etag: string | null;
+  blobId: string | null;
+  createdAt: Generated<Timestamp>;
+  modifiedAt: Generated<Timestamp>;
+}
+
+/** A dead property (RFC 4918 §4.2) of a node, stored as the serialized XML element. */
+export interface DeadPropertyTable {
+  nodeId: Int8;
+  name: string;
+  xml: string;
+}
+
+/** Append-only log of membership changes of a collection; sync tokens and CTags come from `seq`. */
+export interface ChangeTable {
+  seq: Generated<Int8>;
+  collectionId: Int8;
+  memberName: string;
+  changeKind: 'created' | 'modified' | 'deleted';
+  createdAt: Generated<Timestamp>;
+}
+
+/** A WebDAV lock (RFC 4918 §6, §7), keyed by its decoded request path. */
+export interface DavLockTable {
+  token: string;
+  path: string;
+  depth: '0' | 'infinity';
+  scope: 'exclusive' | 'shared';
+  ownerXml: string | null;
+  principalId: number | null;
+  timeoutSeconds: number;
+  expiresAt: Timestamp;
+  createdAt: Generated<Timestamp>;
+}
+
+/** Failed-login counters per (account name, client address) (SPEC §7 limits). */
+export interface LoginFailureTable {
+  accountKey: string;
+  address: string;
+  failures: number;
+  windowStartedAt: Timestamp;
+  blockedUntil: Timestamp | null;
+}
+
+/** File contents in PostgreSQL, in fixed-size chunks (the blob store used with `DATABASE_URL`). */
+export interface BlobChunkTable {
+  blobId: string;
+  seq: number;
+  data: Uint8Array;
+}
+
+/** The kysely view of the schema; SQL names are snake_case (CamelCasePlugin). */
+export interface Database {
+  domain: DomainTable;
+  account: AccountTable;
+  groupMember: GroupMemberTable;
+  appPassword: AppPasswordTable;
+  node: NodeTable;
+  deadProperty: DeadPropertyTable;
+  change: ChangeTable;
+  davLock: DavLockTable;
+  loginFailure: LoginFailureTable;
+  blobChunk: BlobChunkTable;
+}
