@@ -1,0 +1,16 @@
+export * from './dav-error.js';
+export * from './dav-path.js';
+export * from './resource.js';
+export * from './ports.js';
+export * from './request-context.js';
+export * from './handlers.js';
+export * from './registry.js';
+export * from './server-context.js';
+export * from './conditions.js';
+export * from './guard.js';
+export * from './if-header.js';
+export * from './multistatus.js';
+export * from './propfind-engine.js';
+export * from './lock-xml.js';
+export * from './dav-server.js';
+export { coreModule } from './core-module.js';

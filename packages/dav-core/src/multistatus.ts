@@ -1,0 +1,45 @@
+import { dav, el, writeXml, type XmlElement, type XmlNode } from '@partage/dav-xml';
+import type { DavResponse } from './request-context.js';
+
+const reasons: Readonly<Record<number, string>> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 207: 'Multi-Status', 400: 'Bad Request', 401: 'Unauthorized',
+  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 412: 'Precondition Failed',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 423: 'Locked', 424: 'Failed Dependency',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 507: 'Insufficient Storage',
+};
+
+/** `HTTP/1.1 404 Not Found` for a `DAV:status` element. */
+export const statusLine = (status: number): string => `HTTP/1.1 ${status} ${reasons[status] ?? ''}`.trimEnd();
+
+/** A `DAV:response` carrying propstats grouped by status. */
+export function propstatResponse(href: string, byStatus: ReadonlyMap<number, readonly XmlNode[]>): XmlElement {
+  return el(dav('response'), [
+    el(dav('href'), [href]),
+    ...[...byStatus].map(([status, props]) =>
+      el(dav('propstat'), [el(dav('prop'), [...props]), el(dav('status'), [statusLine(status)])]),
+    ),
+  ]);
+}
+
+/** A `DAV:response` with a single status (RFC 4918 §14.24), optionally with an error element. */
+export function statusResponse(href: string, status: number, error?: XmlElement): XmlElement {
+  return el(dav('response'), [
+    el(dav('href'), [href]),
+    el(dav('status'), [statusLine(status)]),
+    error && el(dav('error'), [error]),
+  ]);
+}
+
+/** A 207 Multi-Status response. */
+export function multistatus(responses: readonly XmlElement[], extra: readonly XmlElement[] = []): DavResponse {
+  return xmlResponse(207, el(dav('multistatus'), [...responses, ...extra]));
+}
+
+/** Any XML response body, in UTF-8. */
+export function xmlResponse(status: number, root: XmlElement, headers: Record<string, string> = {}): DavResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/xml; charset=utf-8', ...headers },
+    body: writeXml(root),
+  };
+}

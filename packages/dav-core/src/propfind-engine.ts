@@ -1,0 +1,81 @@
+import { dav, el, childElements, findChild, type ClarkName, type XmlElement, type XmlNode } from '@partage/dav-xml';
+import { DavError } from './dav-error.js';
+import { hrefOf } from './dav-path.js';
+import { propstatResponse } from './multistatus.js';
+import type { PropValue } from './handlers.js';
+import type { Resource } from './resource.js';
+import type { RequestContext } from './request-context.js';
+import type { DavServerContext } from './server-context.js';
+
+/** What a PROPFIND (or a report's `DAV:prop`) asks for (RFC 4918 §9.1). */
+export type PropRequest =
+  | { readonly kind: 'allprop'; readonly include: readonly ClarkName[] }
+  | { readonly kind: 'propname' }
+  | { readonly kind: 'prop'; readonly names: readonly ClarkName[] };
+
+/** Reads a `DAV:propfind` body; an empty body means allprop. */
+export function parsePropfind(body: XmlElement | undefined): PropRequest {
+  if (!body) return { kind: 'allprop', include: [] };
+  if (body.name !== dav('propfind')) throw new DavError(400, undefined, 'expected DAV:propfind');
+  const children = childElements(body);
+  const first = children[0];
+  if (!first) throw new DavError(400, undefined, 'empty DAV:propfind');
+  if (first.name === dav('propname')) return { kind: 'propname' };
+  if (first.name === dav('allprop')) {
+    const include = findChild(body, dav('include'));
+    return { kind: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
+  }
+  if (first.name === dav('prop')) return { kind: 'prop', names: childElements(first).map((e) => e.name) };
+  throw new DavError(400, undefined, `unexpected ${first.name} in DAV:propfind`);
+}
+
+function toNodes(value: PropValue): readonly XmlNode[] {
+  return typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value as XmlElement]; // PropValue is a string, an element or a node list
+}
+
+/** Builds the `DAV:response` for one resource: values in a 200 propstat, missing ones in 404. */
+export async function propertiesResponse(
+  resource: Resource,
+  request: PropRequest,
+  ctx: RequestContext,
+  server: DavServerContext,
+): Promise<XmlElement> {
+  const href = hrefOf(resource.path, resource.isCollection);
+  const found: XmlNode[] = [];
+  const missing: XmlNode[] = [];
+  const live = server.registry.propertiesOf(resource);
+  const dead = (await resource.ops.deadProperties?.()) ?? [];
+  const liveNames = new Set(live.map((h) => h.name));
+
+  if (request.kind === 'propname') {
+    for (const handler of live) found.push(el(handler.name));
+    for (const property of dead) if (!liveNames.has(property.name)) found.push(el(property.name));
+  } else {
+    const names =
+      request.kind === 'prop'
+        ? request.names
+        : [
+            ...live.filter((h) => h.inAllprop || request.include.includes(h.name)).map((h) => h.name),
+            ...dead.filter((p) => !liveNames.has(p.name)).map((p) => p.name),
+          ];
+    for (const name of new Set(names)) {
+      const handler = server.registry.property(name, resource);
+      let value: PropValue | undefined;
+      if (handler) value = await handler.get(resource, ctx, server);
+      if (value === undefined) {
+        const stored = dead.find((p) => p.name === name);
+        if (stored) {
+          found.push(stored);
+          continue;
+        }
+        missing.push(el(name));
+      } else {
+        found.push(el(name, [...toNodes(value)]));
+      }
+    }
+  }
+  const byStatus = new Map<number, XmlNode[]>();
+  if (found.length > 0 || missing.length === 0) byStatus.set(200, found);
+  if (missing.length > 0) byStatus.set(404, missing);
+  return propstatResponse(href, byStatus);
+}

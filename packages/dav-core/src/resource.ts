@@ -1,0 +1,101 @@
+import type { Readable } from 'node:stream';
+import type { ClarkName, XmlElement } from '@partage/dav-xml';
+import type { DavPath } from './dav-path.js';
+
+/** Metadata a client sent with a body (PUT). */
+export interface ContentMeta {
+  readonly contentType: string | undefined;
+  /** From Content-Length; undefined for a chunked upload (macOS Finder). */
+  readonly contentLength: number | undefined;
+}
+
+/** The outcome of a write of content. */
+export interface WriteResult {
+  /** Undefined when the server changed the data it stored (RFC 4791 §5.3.4). */
+  readonly etag: string | undefined;
+}
+
+/** A byte range, inclusive at both ends. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Operations a resource offers. Each is optional: a method handler refuses the request
+ * (405 or 403) when the operation it needs is absent. Implementations throw `DavError`
+ * for protocol failures.
+ */
+export interface ResourceOps {
+  /** Members of a collection. */
+  children?(): Promise<Resource[]>;
+  /** The entity body, or a range of it. */
+  read?(range?: ByteRange): Promise<Readable>;
+  /** Dead properties as stored elements. */
+  deadProperties?(): Promise<XmlElement[]>;
+  /**
+   * Applies a PROPPATCH atomically: all or nothing. `set` holds the property elements to
+   * store (dead ones and the writable live ones such as `displayname`).
+   */
+  patchProperties?(set: readonly XmlElement[], remove: readonly ClarkName[]): Promise<void>;
+  /** Replaces the content of this existing resource. */
+  write?(body: AsyncIterable<Uint8Array>, meta: ContentMeta): Promise<WriteResult>;
+  /** Creates a member of this collection from a body. */
+  createMember?(name: string, body: AsyncIterable<Uint8Array>, meta: ContentMeta): Promise<WriteResult>;
+  /** Creates a member collection (MKCOL); `body` is an extended-MKCOL request (RFC 5689) when present. */
+  createCollection?(name: string, body: XmlElement | undefined): Promise<void>;
+  /** Removes this resource and, for a collection, everything below it. */
+  delete?(): Promise<void>;
+  /**
+   * Copies or moves this resource to `name` in the collection `target`, replacing
+   * `existing` when given (the caller checked Overwrite). Depth applies to collections.
+   */
+  transfer?(
+    mode: 'copy' | 'move',
+    target: Resource,
+    name: string,
+    depth: '0' | 'infinity',
+    existing: Resource | undefined,
+  ): Promise<void>;
+  /** Quota figures (RFC 4331) for the space this resource belongs to. */
+  quota?(): Promise<{ usedBytes: number; availableBytes: number | undefined }>;
+}
+
+/**
+ * A resource as dav-core sees it: a path, a few generic attributes, and operations.
+ * Modules add their own resource kinds (`kind` discriminates) and properties.
+ */
+export interface Resource {
+  readonly kind: string;
+  readonly path: DavPath;
+  readonly isCollection: boolean;
+  /** Extra `DAV:resourcetype` children besides `collection` (e.g. `principal`). */
+  readonly resourceTypes: readonly ClarkName[];
+  readonly etag: string | undefined;
+  readonly lastModified: Date | undefined;
+  readonly createdAt: Date | undefined;
+  readonly contentType: string | undefined;
+  readonly contentLength: number | undefined;
+  readonly displayName: string | undefined;
+  /** The href of the principal that owns the resource, when it has one. */
+  readonly ownerHref: string | undefined;
+  readonly ops: ResourceOps;
+}
+
+/** Fills the optional attributes of a resource with `undefined`. */
+export function makeResource(
+  fields: Pick<Resource, 'kind' | 'path' | 'isCollection'> & Partial<Omit<Resource, 'kind' | 'path' | 'isCollection'>>,
+): Resource {
+  return {
+    resourceTypes: [],
+    etag: undefined,
+    lastModified: undefined,
+    createdAt: undefined,
+    contentType: undefined,
+    contentLength: undefined,
+    displayName: undefined,
+    ownerHref: undefined,
+    ops: {},
+    ...fields,
+  };
+}

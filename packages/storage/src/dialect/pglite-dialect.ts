@@ -1,0 +1,177 @@
+import type { PGlite, Results } from '@electric-sql/pglite';
+import {
+  AbortedTransactionError,
+  CompiledQuery,
+  IdentifierNode,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  RawNode,
+  createQueryId,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import { FifoMutex } from './fifo-mutex.js';
+
+/** Configuration of {@link PGliteDialect}. */
+export interface PGliteDialectConfig {
+  /** The PGlite instance; the dialect owns it and closes it on `db.destroy()`. */
+  readonly pglite: PGlite;
+}
+
+/**
+ * A kysely dialect for PGlite, kept in-repo because the public `kysely-pglite` loses
+ * rollbacks under concurrent transactions and reports 0 affected rows
+ * (docs: shared/notes/dependencies.md §5).
+ *
+ * PGlite is a single session. The driver hands out one connection, guarded by a FIFO mutex
+ * held from `acquireConnection` to `releaseConnection`: a transaction keeps it for its whole
+ * life, so concurrent transactions queue instead of interleaving their BEGIN/COMMIT. The
+ * price is that code inside `db.transaction()` must use the transaction object, never `db`
+ * itself, or it waits for a lock its own caller holds.
+ *
+ * @example
+ * ```ts
+ * const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: await PGlite.create() }) });
+ * ```
+ */
+export class PGliteDialect implements Dialect {
+  readonly #config: PGliteDialectConfig;
+
+  constructor(config: PGliteDialectConfig) {
+    this.#config = config;
+  }
+
+  createDriver(): Driver {
+    return new PGliteDriver(this.#config.pglite);
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new PostgresQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new PostgresAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new PostgresIntrospector(db);
+  }
+}
+
+class PGliteDriver implements Driver {
+  readonly #pglite: PGlite;
+  readonly #mutex = new FifoMutex();
+  readonly #connection: PGliteConnection;
+
+  constructor(pglite: PGlite) {
+    this.#pglite = pglite;
+    this.#connection = new PGliteConnection(pglite);
+  }
+
+  async init(): Promise<void> {
+    await this.#pglite.waitReady;
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock();
+    return this.#connection;
+  }
+
+  async beginTransaction(_connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    let statement = 'begin';
+    if (settings.isolationLevel !== undefined || settings.accessMode !== undefined) {
+      statement = 'start transaction';
+      if (settings.isolationLevel !== undefined) statement += ` isolation level ${settings.isolationLevel}`;
+      if (settings.accessMode !== undefined) statement += ` ${settings.accessMode}`;
+    }
+    await this.#connection.run(statement, []);
+  }
+
+  async commitTransaction(): Promise<void> {
+    const result = await this.#connection.run('commit', []);
+    // PostgreSQL answers COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
+    if (result.command?.toUpperCase() === 'ROLLBACK') throw new AbortedTransactionError();
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    await this.#connection.run('rollback', []);
+  }
+
+  async savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await connection.executeQuery(compileQuery(savepointCommand('savepoint', name), createQueryId()));
+  }
+
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await connection.executeQuery(compileQuery(savepointCommand('rollback to', name), createQueryId()));
+  }
+
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await connection.executeQuery(compileQuery(savepointCommand('release', name), createQueryId()));
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock();
+  }
+
+  async destroy(): Promise<void> {
+    // Wait for the running query or transaction so it is not cut off mid-statement.
+    await this.#mutex.lock();
+    try {
+      if (!this.#pglite.closed) await this.#pglite.close();
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  readonly #pglite: PGlite;
+
+  constructor(pglite: PGlite) {
+    this.#pglite = pglite;
+  }
+
+  /** Runs one statement and returns PGlite's raw result (the driver reads its command tag). */
+  run<R>(text: string, parameters: readonly unknown[]): Promise<Results<R>> {
+    return this.#pglite.query<R>(text, [...parameters], { rowMode: 'object' });
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.run<R>(compiledQuery.sql, compiledQuery.parameters);
+    const command = result.command?.toUpperCase();
+    const isWrite = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+    return isWrite
+      ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? result.rowCount ?? 0) }
+      : { rows: result.rows };
+  }
+
+  /** PGlite has no cursors over its single session; the whole result is one chunk. */
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield await this.executeQuery<R>(compiledQuery);
+  }
+}
+
+function savepointCommand(command: string, name: string): RawNode {
+  // IdentifierNode quotes the name, as kysely's own PostgresDriver does.
+  return RawNode.createWithChildren([RawNode.createWithSql(`${command} `), IdentifierNode.create(name)]);
+}

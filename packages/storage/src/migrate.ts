@@ -1,0 +1,38 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { Database } from './schema/index.js';
+
+/**
+ * Every migration, by name; names sort in the order they run. A new migration is a new file
+ * in `migrations/` plus one line here.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
+
+/** Options of {@link migrateToLatest}. */
+export interface MigrateOptions {
+  /** Schema holding the migration bookkeeping tables; defaults to the connection's `search_path`. */
+  schema?: string | undefined;
+}
+
+/**
+ * Applies every pending migration, under kysely's migration lock so that several server
+ * processes starting together migrate once. Migrations see SQL names (snake_case): they run
+ * without `CamelCasePlugin`.
+ *
+ * @throws the first migration's error; the failed migration's transaction is rolled back.
+ */
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
+  const migrator = new Migrator({
+    db: db.withoutPlugins(),
+    provider,
+    ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  }
+}

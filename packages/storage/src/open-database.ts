@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, sql, type Dialect } from 'kysely';
+import type { BlobStore } from './blob/blob-store.js';
+import { FsBlobStore } from './blob/fs-blob-store.js';
+import { PgBlobStore } from './blob/pg-blob-store.js';
+import { acquireEmbeddedStoreLock } from './dialect/embedded-store-lock.js';
+import { PGliteDialect } from './dialect/pglite-dialect.js';
+import { createPostgresDialect } from './dialect/postgres-pool.js';
+import { INT8_OID, parseInt8 } from './dialect/type-parsers.js';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema/index.js';
+
+/** Where {@link openDatabase} keeps its data. */
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when set, the other location options are ignored. */
+  databaseUrl?: string | undefined;
+  /** Embedded store directory: PGlite in `<dataDir>/db`, blobs in `<dataDir>/blobs`. */
+  dataDir?: string | undefined;
+  /** Embedded store in memory (tests); blobs go to a temp dir that `close()` removes. */
+  inMemory?: boolean | undefined;
+  /** PostgreSQL only: use this schema (created if missing) instead of the default `search_path`. */
+  schema?: string | undefined;
+}
+
+/** An open, migrated database and its blob store. */
+export interface OpenedDatabase {
+  /** Query builder; TypeScript names are camelCase, SQL names snake_case (`CamelCasePlugin`). */
+  db: Kysely<Database>;
+  /** Which engine is behind `db`. */
+  engine: 'pglite' | 'postgres';
+  /** File contents: `blob_chunk` rows with PostgreSQL, a directory with PGlite. */
+  blobStore: BlobStore;
+  /** Closes the database, releases the embedded store lock and removes temp blob dirs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database — PostgreSQL when `databaseUrl` is given, else PGlite — and runs the
+ * pending migrations before returning.
+ *
+ * An on-disk PGlite store may be opened by one process only (PGlite is single-user), so its
+ * data directory is locked by `<dataDir>/partage.lock`.
+ *
+ * @throws StoreBusyError when another live process holds the embedded store.
+ * @example
+ * ```ts
+ * const { db, blobStore, close } = await openDatabase({ dataDir: config.dataDir });
+ * ```
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl, options.schema);
+  if (options.inMemory === true) return openPglite(undefined);
+  if (options.dataDir !== undefined) return openPglite(options.dataDir);
+  throw new Error('openDatabase needs databaseUrl, dataDir or inMemory');
+}
+
+async function openPostgres(databaseUrl: string, schema: string | undefined): Promise<OpenedDatabase> {
+  const db = createKysely(createPostgresDialect({ databaseUrl, schema }));
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    await migrateToLatest(db, { schema });
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, engine: 'postgres', blobStore: new PgBlobStore(db), close: () => db.destroy() };
+}
+
+/** Opens PGlite on disk in `<dataDir>/db`, or in memory when `dataDir` is undefined. */
+async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    // Reverse order: database first, then the lock and directories it lived in.
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    let blobDir: string;
+    if (dataDir === undefined) {
+      const tempDir = await mkdtemp(join(tmpdir(), 'partage-blobs-'));
+      cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
+      blobDir = tempDir;
+    } else {
+      const lock = await acquireEmbeddedStoreLock(dataDir);
+      cleanups.push(() => lock.release());
+      blobDir = join(dataDir, 'blobs');
+    }
+    const pgliteOptions = { parsers: { [INT8_OID]: parseInt8 } };
+    const pglite =
+      dataDir === undefined
+        ? await PGlite.create(pgliteOptions)
+        : await PGlite.create(join(dataDir, 'db'), pgliteOptions);
+    const db = createKysely(new PGliteDialect({ pglite }));
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    const blobStore = await FsBlobStore.open(blobDir);
+    return { db, engine: 'pglite', blobStore, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+function createKysely(dialect: Dialect): Kysely<Database> {
+  return new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
+}
