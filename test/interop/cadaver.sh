@@ -65,6 +65,16 @@ cad_ok() {
   fi
 }
 
+# cad_nofail "description" "command": for commands that print nothing on success
+cad_nofail() {
+  cad "$2"
+  if grep -qiE 'fail|error|not a collection|could not' <<<"$CAD_OUT"; then
+    fail "$1: $(tr '\n' ' ' <<<"$CAD_OUT" | head -c 400)"
+  else
+    pass "$1"
+  fi
+}
+
 status_of() { http_status "$@"; }
 dir="${DOCS_URL}cadaver-dir/"
 
@@ -84,7 +94,7 @@ fi
 # mkcol
 cad_ok "mkcol cadaver-dir" "mkcol cadaver-dir"
 expect_eq "the new collection answers PROPFIND" 207 "$(status_of -X PROPFIND -H 'Depth: 0' "$dir")"
-cad_ok "cd cadaver-dir" "cd cadaver-dir"
+cad_nofail "cd cadaver-dir" "cd cadaver-dir"
 cad "mkcol cadaver-dir2/sub"
 if grep -q 'succeeded' <<<"$CAD_OUT"; then fail "mkcol with a missing parent must fail"; else pass "mkcol with a missing parent fails"; fi
 
@@ -144,8 +154,15 @@ expect_match "after unlock another client may PUT again (2xx, got $code)" '^20[0
 
 # lock on a collection (depth infinity) covers its members
 cad_ok "lock the collection" "lock ."
-expect_eq "a member of the locked collection refuses a PUT without the token (423)" 423 \
-  "$(status_of -X PUT --data-binary 'x' "${dir}new-in-locked.txt")"
+resp=$(dav_curl -X PUT --data-binary 'x' -w '\n%{http_code}' "${dir}new-in-locked.txt")
+code=${resp##*$'\n'}
+# 423, or (as Apache mod_dav does) a 207 naming the locked collection with 423
+if [[ "$code" == 423 || ("$code" == 207 && "$resp" == *"423 Locked"*) ]]; then
+  pass "a new member of the locked collection is refused without the token ($code)"
+else
+  fail "a new member of the locked collection is refused without the token (expected 423, got $code)"
+fi
+expect_eq "... and was not created" 404 "$(status_of "${dir}new-in-locked.txt")"
 cad_ok "put into the locked collection from the lock holder" "put hello.txt in-locked.txt"
 cad_ok "unlock the collection" "unlock ."
 
@@ -171,7 +188,7 @@ expect_match "after propdel the property is reported 404" 'HTTP/1.1 404' "$props
 # delete / rmcol
 cad_ok "delete copied.txt" "delete copied.txt"
 expect_eq "the deleted file is gone" 404 "$(status_of "${dir}copied.txt")"
-cad_ok "cd .." "cd .."
+cad_nofail "cd .." "cd .."
 cad_ok "rmcol cadaver-dir" "rmcol cadaver-dir"
 expect_eq "the removed collection is gone with its members" 404 "$(status_of -X PROPFIND -H 'Depth: 0' "$dir")"
 expect_eq "a member of the removed collection is gone" 404 "$(status_of "${dir}moved.txt")"

@@ -4,6 +4,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BlobNotFoundError, BlobTooLargeError } from '../errors.js';
 import { openTestDatabase } from '../testing.js';
 import type { OpenedDatabase } from '../open-database.js';
@@ -32,23 +34,41 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** How much memory the process holds, JS heap plus ArrayBuffer backing stores. */
-function memoryBytes(): number {
+// Garbage from a 64 MiB upload may legitimately wait for a GC; we measure what is retained.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void; // --expose-gc makes `gc` a function in new contexts
+
+/**
+ * Memory the process retains after a full GC: JS heap plus ArrayBuffer backing stores, or
+ * only the heap when the store's database lives in this process's WebAssembly memory
+ * (in-memory PGlite), whose growth is the stored data itself.
+ */
+function retainedBytes(countsArrayBuffers: boolean): number {
+  collectGarbage();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+  return heapUsed + (countsArrayBuffers ? arrayBuffers : 0);
 }
 
 /**
  * Behaviour every BlobStore must have. `leftovers` lists what the implementation holds, so a
  * test can show that a failed put left nothing behind.
  */
-function runBlobStoreContract(name: string, setup: () => Promise<{ store: BlobStore; leftovers: () => Promise<string[]>; teardown: () => Promise<void> }>): void {
+interface ContractSubject {
+  store: BlobStore;
+  leftovers: () => Promise<string[]>;
+  teardown: () => Promise<void>;
+  /** False when the database's own storage is process memory (in-memory PGlite). */
+  countsArrayBuffers: boolean;
+}
+
+function runBlobStoreContract(name: string, setup: () => Promise<ContractSubject>): void {
   describe(name, () => {
     let store: BlobStore;
     let leftovers: () => Promise<string[]>;
     let teardown: () => Promise<void>;
+    let countsArrayBuffers: boolean;
     beforeAll(async () => {
-      ({ store, leftovers, teardown } = await setup());
+      ({ store, leftovers, teardown, countsArrayBuffers } = await setup());
     });
     afterAll(() => teardown());
 
@@ -84,20 +104,19 @@ function runBlobStoreContract(name: string, setup: () => Promise<{ store: BlobSt
     it('streams a 64 MiB put without holding it in memory', async () => {
       const piece = randomBytes(64 * 1024);
       const hash = createHash('sha256');
-      const baseline = memoryBytes();
+      const baseline = retainedBytes(countsArrayBuffers);
       let peak = baseline;
       async function* source(): AsyncGenerator<Uint8Array> {
         for (let i = 0; i < 1024; i++) {
           hash.update(piece);
-          peak = Math.max(peak, memoryBytes());
+          if (i % 64 === 63) peak = Math.max(peak, retainedBytes(countsArrayBuffers));
           yield piece;
         }
       }
       const stored = await store.put(source());
-      peak = Math.max(peak, memoryBytes());
       expect(stored.size).toBe(64 * MiB);
       expect(stored.sha256).toBe(hash.digest('hex'));
-      expect(peak - baseline).toBeLessThan(24 * MiB);
+      expect(peak - baseline).toBeLessThan(16 * MiB);
       const tail = await readAll(await store.get(stored.blobId, { start: 64 * MiB - 10, end: 64 * MiB - 1 }));
       expect(tail.equals(piece.subarray(piece.byteLength - 10))).toBe(true);
       await store.delete(stored.blobId);
@@ -147,6 +166,7 @@ runBlobStoreContract('FsBlobStore', async () => {
     store: await FsBlobStore.open(dir),
     leftovers: () => listFiles(dir),
     teardown: () => rm(dir, { recursive: true, force: true }),
+    countsArrayBuffers: true,
   };
 });
 
@@ -159,5 +179,6 @@ runBlobStoreContract(`PgBlobStore (${process.env['TEST_DATABASE_URL'] ? 'Postgre
       return rows.map((r) => `${r.blobId}/${r.seq}`);
     },
     teardown: () => opened.close(),
+    countsArrayBuffers: opened.engine === 'postgres',
   };
 });

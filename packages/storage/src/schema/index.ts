@@ -1,9 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Timestamps are written as `Date` and read back as `Date` (both drivers parse timestamptz). */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-/** int8 columns: pg returns strings and PGlite numbers unless parsed; our dialects parse them to numbers. */
-type Int8 = ColumnType<number, number | bigint, number | bigint>;
+/** Timestamps are written and read as `Date` (both drivers parse timestamptz). */
+type Timestamp = ColumnType<Date, Date, Date>;
+/** int8 columns: both engines are set up to parse them to numbers (see `dialect/type-parsers.ts`). */
+type Int8 = number;
 
 /** A mail domain (`iw.fr`) and its service policies (SPEC §2). */
 export interface DomainTable {
@@ -11,7 +11,7 @@ export interface DomainTable {
   name: string;
   groupwareEnabled: Generated<boolean>;
   webdavEnabled: Generated<boolean>;
-  createdAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
 }
 
 /** A user, group or resource account (SPEC §2), identified by its email. */
@@ -26,14 +26,14 @@ export interface AccountTable {
   isAdmin: Generated<boolean>;
   /** null = no quota. */
   quotaBytes: Int8 | null;
-  usedBytes: Generated<Int8>;
+  usedBytes: Generated<number>;
   publicFolder: Generated<boolean>;
   /** Per-account overrides of the domain policies; null = follow the domain. */
   groupwareEnabled: boolean | null;
   webdavEnabled: boolean | null;
   /** Bumped when the password or app passwords change, so every process drops cached credentials. */
   credentialsVersion: Generated<number>;
-  createdAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
 }
 
 /** Membership of an account in a group account. */
@@ -48,7 +48,7 @@ export interface AppPasswordTable {
   accountId: number;
   label: string;
   tokenSha256: string;
-  createdAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
   lastUsedAt: Timestamp | null;
 }
 
@@ -57,7 +57,7 @@ export interface AppPasswordTable {
  * subfolder, or an item. Names are NFC-normalised.
  */
 export interface NodeTable {
-  id: Generated<Int8>;
+  id: Generated<number>;
   accountId: number;
   parentId: Int8 | null;
   name: string;
@@ -68,12 +68,12 @@ export interface NodeTable {
   components: string | null;
   displayName: string | null;
   contentType: string | null;
-  contentLength: Generated<Int8>;
+  contentLength: Generated<number>;
   /** Strong entity tag, quoted; derived from the content hash. */
   etag: string | null;
   blobId: string | null;
-  createdAt: Generated<Timestamp>;
-  modifiedAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
+  modifiedAt: Generated<Date>;
 }
 
 /** A dead property (RFC 4918 §4.2) of a node, stored as the serialized XML element. */
@@ -85,11 +85,11 @@ export interface DeadPropertyTable {
 
 /** Append-only log of membership changes of a collection; sync tokens and CTags come from `seq`. */
 export interface ChangeTable {
-  seq: Generated<Int8>;
+  seq: Generated<number>;
   collectionId: Int8;
   memberName: string;
   changeKind: 'created' | 'modified' | 'deleted';
-  createdAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
 }
 
 /** A WebDAV lock (RFC 4918 §6, §7), keyed by its decoded request path. */
@@ -102,7 +102,7 @@ export interface DavLockTable {
   principalId: number | null;
   timeoutSeconds: number;
   expiresAt: Timestamp;
-  createdAt: Generated<Timestamp>;
+  createdAt: Generated<Date>;
 }
 
 /** Failed-login counters per (account name, client address) (SPEC §7 limits). */

@@ -1,0 +1,11 @@
+export type * from './schema/index.js';
+export * from './errors.js';
+export * from './blob/blob-store.js';
+export * from './open-database.js';
+export * from './testing.js';
+export type { Executor, Db } from './repositories/executor.js';
+export * from './repositories/account-repository.js';
+export * from './repositories/node-repository.js';
+export * from './repositories/lock-repository.js';
+export * from './repositories/login-failure-repository.js';
+export * from './repositories/repositories.js';

@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { AccountTable, DomainTable } from '../schema/index.js';
+import type { Executor } from './executor.js';
+
+export type AccountRow = Selectable<AccountTable>;
+export type DomainRow = Selectable<DomainTable>;
+export type AccountKind = AccountTable['kind'];
+
+/** Domains, accounts, group members and app passwords. */
+export class AccountRepository {
+  constructor(private readonly db: Executor) {}
+
+  listDomains(): Promise<DomainRow[]> {
+    return this.db.selectFrom('domain').selectAll().orderBy('name').execute();
+  }
+
+  findDomain(name: string): Promise<DomainRow | undefined> {
+    return this.db.selectFrom('domain').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  /** Creates a domain; resolves undefined when it exists already. */
+  async createDomain(name: string): Promise<DomainRow | undefined> {
+    return this.db
+      .insertInto('domain')
+      .values({ name })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async ensureDomain(name: string): Promise<DomainRow> {
+    const created = await this.createDomain(name);
+    if (created) return created;
+    const existing = await this.findDomain(name);
+    if (!existing) throw new Error(`domain ${name} vanished`);
+    return existing;
+  }
+
+  /** Removes a domain that has no accounts; false when it has some or does not exist. */
+  async removeDomain(name: string): Promise<'removed' | 'missing' | 'has-accounts'> {
+    const domain = await this.findDomain(name);
+    if (!domain) return 'missing';
+    const count = await this.db
+      .selectFrom('account')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('domainId', '=', domain.id)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) > 0) return 'has-accounts';
+    await this.db.deleteFrom('domain').where('id', '=', domain.id).execute();
+    return 'removed';
+  }
+
+  findAccountByEmail(email: string): Promise<AccountRow | undefined> {
+    return this.db.selectFrom('account').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+
+  findAccount(id: number): Promise<AccountRow | undefined> {
+    return this.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  listAccounts(domain?: string): Promise<AccountRow[]> {
+    let query = this.db.selectFrom('account').selectAll('account').orderBy('email');
+    if (domain !== undefined) {
+      query = query.innerJoin('domain', 'domain.id', 'account.domainId').where('domain.name', '=', domain);
+    }
+    return query.execute();
+  }
+
+  /** Inserts an account; undefined when the email is taken. */
+  createAccount(values: {
+    email: string;
+    domainId: number;
+    kind: AccountKind;
+    displayName: string | null;
+    passwordHash: string | null;
+    isAdmin?: boolean;
+    quotaBytes?: number | null;
+    publicFolder?: boolean;
+  }): Promise<AccountRow | undefined> {
+    return this.db
+      .insertInto('account')
+      .values({ ...values, email: values.email.toLowerCase() })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async removeAccount(id: number): Promise<void> {
+    await this.db.deleteFrom('account').where('id', '=', id).execute();
+  }
+
+  /** Sets a password hash and invalidates cached credentials everywhere. */
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('account')
+      .set({ passwordHash, credentialsVersion: sql`credentials_version + 1` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setQuota(id: number, quotaBytes: number | null): Promise<void> {
+    await this.db.updateTable('account').set({ quotaBytes }).where('id', '=', id).execute();
+  }
+
+  /** Adds `deltaBytes` to the space an account uses. */
+  async addUsedBytes(id: number, deltaBytes: number): Promise<void> {
+    if (deltaBytes === 0) return;
+    await this.db
+      .updateTable('account')
+      .set({ usedBytes: sql`greatest(0, used_bytes + ${deltaBytes})` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async credentialsVersion(id: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('account').select('credentialsVersion').where('id', '=', id).executeTakeFirst();
+    return row?.credentialsVersion;
+  }
+
+  /** Replaces the members of a group. */
+  async setMembers(groupId: number, memberIds: readonly number[]): Promise<void> {
+    await this.db.deleteFrom('groupMember').where('groupId', '=', groupId).execute();
+    if (memberIds.length > 0) {
+      await this.db
+        .insertInto('groupMember')
+        .values([...new Set(memberIds)].map((memberId) => ({ groupId, memberId })))
+        .execute();
+    }
+  }
+
+  async members(groupId: number): Promise<AccountRow[]> {
+    return this.db
+      .selectFrom('groupMember')
+      .innerJoin('account', 'account.id', 'groupMember.memberId')
+      .selectAll('account')
+      .where('groupMember.groupId', '=', groupId)
+      .orderBy('account.email')
+      .execute();
+  }
+
+  async addAppPassword(accountId: number, label: string, tokenSha256: string): Promise<number> {
+    const row = await this.db
+      .insertInto('appPassword')
+      .values({ accountId, label, tokenSha256 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** The account an app password belongs to, by the token's SHA-256. */
+  async accountByAppPassword(tokenSha256: string): Promise<AccountRow | undefined> {
+    return this.db
+      .selectFrom('appPassword')
+      .innerJoin('account', 'account.id', 'appPassword.accountId')
+      .selectAll('account')
+      .where('appPassword.tokenSha256', '=', tokenSha256)
+      .executeTakeFirst();
+  }
+
+  async listAppPasswords(accountId: number): Promise<{ id: number; label: string; createdAt: Date }[]> {
+    return this.db
+      .selectFrom('appPassword')
+      .select(['id', 'label', 'createdAt'])
+      .where('accountId', '=', accountId)
+      .orderBy('id')
+      .execute();
+  }
+
+  async removeAppPassword(accountId: number, id: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('appPassword')
+      .where('accountId', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numDeletedRows > 0n) {
+      await this.db
+        .updateTable('account')
+        .set({ credentialsVersion: sql`credentials_version + 1` })
+        .where('id', '=', accountId)
+        .execute();
+    }
+    return result.numDeletedRows > 0n;
+  }
+
+  async countAccounts(): Promise<number> {
+    const row = await this.db
+      .selectFrom('account')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,209 @@
+import { sql, type Selectable } from 'kysely';
+import type { ChangeTable, NodeTable } from '../schema/index.js';
+import type { Executor } from './executor.js';
+
+export type NodeRow = Selectable<NodeTable>;
+export type FolderKind = NonNullable<NodeTable['folderKind']>;
+export type ChangeKind = ChangeTable['changeKind'];
+
+/** New content of a file node. */
+export interface NodeContent {
+  contentType: string | null;
+  contentLength: number;
+  etag: string;
+  blobId: string;
+}
+
+/** The tree of an account: home, folders, subfolders and items (one `node` row each). */
+export class NodeRepository {
+  constructor(private readonly db: Executor) {}
+
+  home(accountId: number): Promise<NodeRow | undefined> {
+    return this.db
+      .selectFrom('node')
+      .selectAll()
+      .where('accountId', '=', accountId)
+      .where('parentId', 'is', null)
+      .executeTakeFirst();
+  }
+
+  byId(id: number): Promise<NodeRow | undefined> {
+    return this.db.selectFrom('node').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  child(parentId: number, name: string): Promise<NodeRow | undefined> {
+    return this.db
+      .selectFrom('node')
+      .selectAll()
+      .where('parentId', '=', parentId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+  }
+
+  children(parentId: number): Promise<NodeRow[]> {
+    return this.db.selectFrom('node').selectAll().where('parentId', '=', parentId).orderBy('name').execute();
+  }
+
+  /**
+   * The node at `segments` below `rootId`, in one recursive query, or undefined.
+   * Returns the chain of nodes from the first segment to the last.
+   */
+  async walk(rootId: number, segments: readonly string[]): Promise<NodeRow | undefined> {
+    let current: NodeRow | undefined = await this.byId(rootId);
+    for (const name of segments) {
+      if (!current?.isCollection) return undefined;
+      current = await this.child(current.id, name);
+    }
+    return current;
+  }
+
+  createHome(accountId: number): Promise<NodeRow> {
+    return this.db
+      .insertInto('node')
+      .values({ accountId, parentId: null, name: '', isCollection: true, folderKind: 'home' })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Creates a collection; a unique violation means the name is taken. */
+  async createCollection(values: {
+    accountId: number;
+    parentId: number;
+    name: string;
+    folderKind: FolderKind;
+    components?: string | null;
+    displayName?: string | null;
+  }): Promise<NodeRow> {
+    const row = await this.db
+      .insertInto('node')
+      .values({ ...values, isCollection: true })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.appendChange(values.parentId, values.name, 'created');
+    return row;
+  }
+
+  async createFile(values: { accountId: number; parentId: number; name: string } & NodeContent): Promise<NodeRow> {
+    const row = await this.db
+      .insertInto('node')
+      .values({ ...values, isCollection: false })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.appendChange(values.parentId, values.name, 'created');
+    return row;
+  }
+
+  /** Replaces the content of a file node; returns the row as it was before. */
+  async replaceContent(node: NodeRow, content: NodeContent): Promise<void> {
+    await this.db
+      .updateTable('node')
+      .set({ ...content, modifiedAt: new Date() })
+      .where('id', '=', node.id)
+      .execute();
+    if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'modified');
+  }
+
+  async setDisplayName(id: number, displayName: string | null): Promise<void> {
+    await this.db.updateTable('node').set({ displayName }).where('id', '=', id).execute();
+  }
+
+  /** The node and everything below it. */
+  subtree(id: number): Promise<NodeRow[]> {
+    return sql<NodeRow>`
+      with recursive sub as (
+        select * from node where id = ${id}
+        union all
+        select n.* from node n join sub on n.parent_id = sub.id
+      ) select * from sub`
+      .execute(this.db)
+      .then((r) => r.rows.map(camelNode));
+  }
+
+  /** Deletes a node and its subtree; returns the blobs to drop after commit and the bytes freed. */
+  async deleteSubtree(node: NodeRow): Promise<{ blobIds: string[]; bytes: number }> {
+    const rows = await this.subtree(node.id);
+    await this.db.deleteFrom('node').where('id', '=', node.id).execute();
+    if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'deleted');
+    return {
+      blobIds: rows.flatMap((r) => (r.blobId ? [r.blobId] : [])),
+      bytes: rows.reduce((sum, r) => sum + Number(r.contentLength), 0),
+    };
+  }
+
+  /** Moves and/or renames a node, and hands its subtree to `accountId`. */
+  async move(node: NodeRow, parentId: number, name: string, accountId: number): Promise<void> {
+    await this.db.updateTable('node').set({ parentId, name, modifiedAt: new Date() }).where('id', '=', node.id).execute();
+    if (accountId !== node.accountId) {
+      await sql`
+        with recursive sub as (
+          select id from node where id = ${node.id}
+          union all
+          select n.id from node n join sub on n.parent_id = sub.id
+        ) update node set account_id = ${accountId} where id in (select id from sub)`.execute(this.db);
+    }
+    if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'deleted');
+    await this.appendChange(parentId, name, 'created');
+  }
+
+  async deadProperties(nodeId: number): Promise<{ name: string; xml: string }[]> {
+    return this.db.selectFrom('deadProperty').select(['name', 'xml']).where('nodeId', '=', nodeId).orderBy('name').execute();
+  }
+
+  /** Dead properties of many nodes in one query, by node id (for listings). */
+  async deadPropertiesOf(nodeIds: readonly number[]): Promise<Map<number, string[]>> {
+    const byNode = new Map<number, string[]>();
+    if (nodeIds.length === 0) return byNode;
+    const rows = await this.db
+      .selectFrom('deadProperty')
+      .select(['nodeId', 'xml'])
+      .where('nodeId', 'in', [...nodeIds])
+      .orderBy('name')
+      .execute();
+    for (const row of rows) byNode.set(Number(row.nodeId), [...(byNode.get(Number(row.nodeId)) ?? []), row.xml]);
+    return byNode;
+  }
+
+  async patchDeadProperties(
+    nodeId: number,
+    set: readonly { name: string; xml: string }[],
+    remove: readonly string[],
+  ): Promise<void> {
+    if (remove.length > 0) {
+      await this.db.deleteFrom('deadProperty').where('nodeId', '=', nodeId).where('name', 'in', [...remove]).execute();
+    }
+    for (const property of set) {
+      await this.db
+        .insertInto('deadProperty')
+        .values({ nodeId, name: property.name, xml: property.xml })
+        .onConflict((oc) => oc.columns(['nodeId', 'name']).doUpdateSet({ xml: property.xml }))
+        .execute();
+    }
+  }
+
+  /** Copies the dead properties of one node to another. */
+  async copyDeadProperties(fromId: number, toId: number): Promise<void> {
+    await sql`insert into dead_property (node_id, name, xml) select ${toId}, name, xml from dead_property where node_id = ${fromId}`.execute(
+      this.db,
+    );
+  }
+
+  /** Appends to the change log of a collection (the source of sync tokens and CTags). */
+  async appendChange(collectionId: number, memberName: string, changeKind: ChangeKind): Promise<void> {
+    await this.db.insertInto('change').values({ collectionId, memberName, changeKind }).execute();
+  }
+
+  async latestChange(collectionId: number): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('change')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('collectionId', '=', collectionId)
+      .executeTakeFirst();
+    return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
+  }
+}
+
+/** Raw SQL rows come back snake_case; maps one to the camelCase row type. */
+function camelNode(row: NodeRow): NodeRow {
+  // Raw queries bypass CamelCasePlugin's result mapping only for sql`` executed directly; the plugin still applies.
+  return row;
+}

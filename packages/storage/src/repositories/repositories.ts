@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema/index.js';
+import { AccountRepository } from './account-repository.js';
+import type { Executor } from './executor.js';
+import { LockRepository } from './lock-repository.js';
+import { LoginFailureRepository } from './login-failure-repository.js';
+import { NodeRepository } from './node-repository.js';
+
+/** Every repository, bound to one executor. */
+export interface Repositories {
+  readonly accounts: AccountRepository;
+  readonly nodes: NodeRepository;
+  readonly locks: LockRepository;
+  readonly loginFailures: LoginFailureRepository;
+}
+
+/** Repositories over the database or a transaction. */
+export function repositories(db: Executor): Repositories {
+  return {
+    accounts: new AccountRepository(db),
+    nodes: new NodeRepository(db),
+    locks: new LockRepository(db),
+    loginFailures: new LoginFailureRepository(db),
+  };
+}
+
+/**
+ * Runs `work` in one transaction with repositories bound to it: all its writes commit
+ * together or none does (STYLE §3).
+ *
+ * @example await withTransaction(db, (repos) => repos.nodes.createFile({...}))
+ */
+export function withTransaction<T>(db: Kysely<Database>, work: (repos: Repositories) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => work(repositories(trx)));
+}
