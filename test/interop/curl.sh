@@ -207,7 +207,7 @@ done
 code=$(curl -sS --max-time 10 -o /dev/null -D "$T/h401" -w '%{http_code}' -u "$INTEROP_USER:wrong-password" "$D" 2>/dev/null)
 expect_eq "a wrong password: 401" 401 "$code"
 expect_match "... with WWW-Authenticate: Basic" '^[Ww][Ww][Ww]-[Aa]uthenticate: *Basic' "$(grep -i '^www-authenticate' "$T/h401")"
-enc_url="${BASE_URL}/webdav/${INTEROP_USER//@/%40}/Documents/curl-checks/report.txt"
+enc_url="${BASE_URL}/webdav/${INTEROP_USER//@/%40}/Documents/curl-checks/new-if-none-match.txt"
 req "$enc_url"
 expect_eq "the account in the path may be written with %40" 200 "$S"
 

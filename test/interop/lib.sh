@@ -61,7 +61,7 @@ expect_eq() {
   if [[ "$2" == "$3" ]]; then
     pass "$1"
   else
-    fail "$1 (expected '$(printf '%s' "$2" | head -c 300)', got '$(printf '%s' "$3" | head -c 300)')"
+    fail "$1 (expected '$(printf '%s' "$2" | head -c 300 | tr '\n' ' ')', got '$(printf '%s' "$3" | head -c 300 | tr '\n' ' ')')"
   fi
 }
 

@@ -1,6 +1,10 @@
 export type * from './schema/index.js';
-export * from './errors.js';
+export { BlobTooLargeError, BlobNotFoundError, StoreBusyError, UniqueViolation, isUniqueViolation } from './errors.js';
 export * from './blob/blob-store.js';
+export { FsBlobStore } from './blob/fs-blob-store.js';
+export { PgBlobStore, DEFAULT_CHUNK_SIZE_BYTES, type PgBlobStoreOptions } from './blob/pg-blob-store.js';
+export { PGliteDialect, type PGliteDialectConfig } from './dialect/pglite-dialect.js';
+export { migrations, migrateToLatest, type MigrateOptions } from './migrate.js';
 export * from './open-database.js';
 export * from './testing.js';
 export type { Executor, Db } from './repositories/executor.js';

@@ -1,0 +1,216 @@
+import { hash } from '@node-rs/argon2';
+import { randomBytes, createHash } from 'node:crypto';
+import {
+  repositories,
+  withTransaction,
+  type AccountKind,
+  type AccountRow,
+  type BlobStore,
+  type Db,
+  type FolderKind,
+} from '@partage/storage';
+
+/** argon2id parameters (m = 19 MiB, t = 2, p = 1): OWASP's baseline, ~30 ms here. */
+export const argon2Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/** A domain-level failure of an account operation, with a stable code for the REST API. */
+export class AccountError extends Error {
+  constructor(
+    readonly code: 'exists' | 'not-found' | 'invalid' | 'has-accounts' | 'not-a-group',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccountError';
+  }
+}
+
+const emailPattern = /^[^@\s/\\<>"]+@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+const domainPattern = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+
+/** Normalises and checks an email address; the path segment of a home (SPEC §3). */
+export function normalizeEmail(email: string): string {
+  const normalized = email.trim().toLowerCase().normalize('NFC');
+  if (!emailPattern.test(normalized) || normalized.length > 254) {
+    throw new AccountError('invalid', `not a valid email address: ${email}`);
+  }
+  return normalized;
+}
+
+export function normalizeDomain(name: string): string {
+  const normalized = name.trim().toLowerCase();
+  if (!domainPattern.test(normalized) || normalized.length > 253) throw new AccountError('invalid', `not a valid domain: ${name}`);
+  return normalized;
+}
+
+/** The folders a new user gets (SPEC §2). */
+export const defaultFolders: readonly { name: string; kind: FolderKind; components: string | null }[] = [
+  { name: 'Documents', kind: 'files', components: null },
+  { name: 'Calendar', kind: 'calendar', components: 'VEVENT' },
+  { name: 'Tasks', kind: 'calendar', components: 'VTODO' },
+  { name: 'Notes', kind: 'calendar', components: 'VJOURNAL' },
+  { name: 'Contacts', kind: 'contacts', components: null },
+];
+
+/** What creating an account takes (the REST body of SPEC §7). */
+export interface NewAccount {
+  readonly email: string;
+  readonly password?: string | undefined;
+  readonly kind?: AccountKind | undefined;
+  readonly displayName?: string | undefined;
+  readonly members?: readonly string[] | undefined;
+  readonly publicFolder?: boolean | undefined;
+  readonly isAdmin?: boolean | undefined;
+  readonly quotaBytes?: number | null | undefined;
+}
+
+/** Account administration: domains, accounts, passwords, members, app passwords. */
+export class AccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly blobStore: BlobStore,
+    private readonly defaults: { quotaBytes: number | undefined },
+  ) {}
+
+  /**
+   * Creates an account with its home and default folders, in one transaction; an
+   * unknown domain is created with it (SPEC §7). Groups get folders only with a public folder.
+   */
+  async create(input: NewAccount): Promise<AccountRow> {
+    const email = normalizeEmail(input.email);
+    const kind = input.kind ?? 'user';
+    if (kind === 'user' && !input.password) throw new AccountError('invalid', 'a user needs a password');
+    if (input.password !== undefined && input.password.length < 8) {
+      throw new AccountError('invalid', 'passwords have at least 8 characters');
+    }
+    const passwordHash = input.password ? await hash(input.password, argon2Options) : null;
+    const memberEmails = (input.members ?? []).map(normalizeEmail);
+    if (memberEmails.length > 0 && kind !== 'group') throw new AccountError('invalid', 'only groups have members');
+    return withTransaction(this.db, async (repos) => {
+      const domain = await repos.accounts.ensureDomain(email.split('@')[1] ?? '');
+      const account = await repos.accounts.createAccount({
+        email,
+        domainId: domain.id,
+        kind,
+        displayName: input.displayName ?? null,
+        passwordHash,
+        isAdmin: input.isAdmin ?? false,
+        quotaBytes: input.quotaBytes === undefined ? (this.defaults.quotaBytes ?? null) : input.quotaBytes,
+        publicFolder: input.publicFolder ?? false,
+      });
+      if (!account) throw new AccountError('exists', `the account ${email} exists already`);
+      const home = await repos.nodes.createHome(account.id);
+      const folders =
+        kind === 'user' || (kind === 'group' && input.publicFolder)
+          ? defaultFolders
+          : kind === 'resource'
+            ? defaultFolders.filter((f) => f.name === 'Calendar')
+            : [];
+      for (const folder of folders) {
+        await repos.nodes.createCollection({
+          accountId: account.id,
+          parentId: home.id,
+          name: folder.name,
+          folderKind: folder.kind,
+          components: folder.components,
+        });
+      }
+      if (memberEmails.length > 0) await this.setMembersWith(repos, account, memberEmails);
+      return account;
+    });
+  }
+
+  async get(email: string): Promise<AccountRow> {
+    const account = await repositories(this.db).accounts.findAccountByEmail(normalizeEmail(email));
+    if (!account) throw new AccountError('not-found', `no account ${email}`);
+    return account;
+  }
+
+  list(domain?: string): Promise<AccountRow[]> {
+    return repositories(this.db).accounts.listAccounts(domain === undefined ? undefined : normalizeDomain(domain));
+  }
+
+  /** Removes an account, its tree and its files. */
+  async remove(email: string): Promise<void> {
+    const account = await this.get(email);
+    const blobIds = await withTransaction(this.db, async (repos) => {
+      const home = await repos.nodes.home(account.id);
+      const rows = home ? await repos.nodes.subtree(home.id) : [];
+      await repos.accounts.removeAccount(account.id);
+      return rows.flatMap((r) => (r.blobId ? [r.blobId] : []));
+    });
+    await Promise.all(blobIds.map((id) => this.blobStore.delete(id)));
+  }
+
+  async setPassword(email: string, password: string): Promise<void> {
+    if (password.length < 8) throw new AccountError('invalid', 'passwords have at least 8 characters');
+    const account = await this.get(email);
+    await repositories(this.db).accounts.setPasswordHash(account.id, await hash(password, argon2Options));
+  }
+
+  async setMembers(email: string, members: readonly string[]): Promise<AccountRow[]> {
+    const group = await this.get(email);
+    if (group.kind !== 'group') throw new AccountError('not-a-group', `${email} is not a group`);
+    const emails = members.map(normalizeEmail);
+    return withTransaction(this.db, (repos) => this.setMembersWith(repos, group, emails));
+  }
+
+  async members(email: string): Promise<AccountRow[]> {
+    const group = await this.get(email);
+    if (group.kind !== 'group') throw new AccountError('not-a-group', `${email} is not a group`);
+    return repositories(this.db).accounts.members(group.id);
+  }
+
+  private async setMembersWith(repos: ReturnType<typeof repositories>, group: AccountRow, emails: readonly string[]) {
+    const ids: number[] = [];
+    for (const email of emails) {
+      const member = await repos.accounts.findAccountByEmail(email);
+      if (!member) throw new AccountError('invalid', `no account ${email} to add as a member`);
+      if (member.id === group.id) throw new AccountError('invalid', 'a group cannot contain itself');
+      ids.push(member.id);
+    }
+    await repos.accounts.setMembers(group.id, ids);
+    return repos.accounts.members(group.id);
+  }
+
+  /** Creates a per-device app password; the token is shown once and stored as its SHA-256. */
+  async addAppPassword(email: string, label: string): Promise<{ id: number; token: string }> {
+    const account = await this.get(email);
+    const token = randomBytes(16).toString('hex');
+    const id = await repositories(this.db).accounts.addAppPassword(account.id, label, sha256(token));
+    return { id, token };
+  }
+
+  async createDomain(name: string) {
+    const created = await repositories(this.db).accounts.createDomain(normalizeDomain(name));
+    if (!created) throw new AccountError('exists', `the domain ${name} exists already`);
+    return created;
+  }
+
+  listDomains() {
+    return repositories(this.db).accounts.listDomains();
+  }
+
+  async removeDomain(name: string): Promise<void> {
+    const result = await repositories(this.db).accounts.removeDomain(normalizeDomain(name));
+    if (result === 'missing') throw new AccountError('not-found', `no domain ${name}`);
+    if (result === 'has-accounts') throw new AccountError('has-accounts', `the domain ${name} still has accounts`);
+  }
+
+  /**
+   * Creates the administrator on first start with an empty store, with the given password
+   * or a random one. Returns the generated password so that it is printed once.
+   */
+  async bootstrapAdmin(email: string, password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+    if ((await repositories(this.db).accounts.countAccounts()) > 0) return { created: false };
+    const generated = password ? undefined : randomBytes(12).toString('base64url');
+    try {
+      await this.create({ email, password: password ?? generated, displayName: 'Administrator', isAdmin: true, quotaBytes: null });
+    } catch (error) {
+      if (error instanceof AccountError && error.code === 'exists') return { created: false };
+      throw error;
+    }
+    return generated ? { created: true, generatedPassword: generated } : { created: true };
+  }
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

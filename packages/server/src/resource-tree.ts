@@ -1,0 +1,66 @@
+import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
+import { AccountTree } from '@partage/files';
+import { repositories, type AccountRow, type BlobStore, type Db } from '@partage/storage';
+import { principalHref, principalResource, principalsPath } from './principals.js';
+
+/**
+ * The URL space of SPEC §3: `/`, `/webdav/`, `/webdav/principals/<email>/` and each
+ * account's home `/webdav/<email>/…`, handed to the files tree.
+ */
+export class PartageTree implements ResourceTree {
+  private readonly accounts: AccountTree;
+
+  constructor(private readonly db: Db, blobStore: BlobStore) {
+    this.accounts = new AccountTree({ db, blobStore }, principalHref);
+  }
+
+  async resolve(path: DavPath, ctx: RequestContext): Promise<Resource | undefined> {
+    const [first, second, third, ...rest] = path;
+    if (first === undefined) return this.collection([], 'root', () => this.rootChildren(ctx));
+    if (first !== 'webdav') return undefined;
+    if (second === undefined) return this.collection(['webdav'], 'dav-root', () => this.davRootChildren(ctx));
+    if (second === principalsPath[1]) {
+      if (third === undefined) return this.collection([...principalsPath], 'principals', () => this.principalChildren(ctx));
+      if (rest.length > 0) return undefined;
+      const account = await this.account(third);
+      return account && principalResource(account);
+    }
+    const account = await this.account(second);
+    if (!account) return undefined;
+    const home = await this.accounts.resolve(account, ['webdav', account.email], path.slice(2));
+    if (!home || path.length !== 2) return home;
+    return { ...home, displayName: home.displayName ?? account.displayName ?? account.email };
+  }
+
+  private account(email: string): Promise<AccountRow | undefined> {
+    return repositories(this.db).accounts.findAccountByEmail(email);
+  }
+
+  private collection(path: string[], kind: string, children: () => Promise<Resource[]>): Resource {
+    return makeResource({ kind, path, isCollection: true, ops: { children } });
+  }
+
+  private async rootChildren(ctx: RequestContext): Promise<Resource[]> {
+    const webdav = await this.resolve(['webdav'], ctx);
+    return webdav ? [webdav] : [];
+  }
+
+  /** `/webdav/` lists the caller's home and the principals collection. */
+  private async davRootChildren(ctx: RequestContext): Promise<Resource[]> {
+    const result: Resource[] = [];
+    const principals = await this.resolve([...principalsPath], ctx);
+    if (principals) result.push(principals);
+    if (ctx.principal) {
+      const home = await this.resolve(['webdav', ctx.principal.name], ctx);
+      if (home) result.push(home);
+    }
+    return result;
+  }
+
+  /** Listing principals shows the caller's own; others are found by URL or by search reports. */
+  private async principalChildren(ctx: RequestContext): Promise<Resource[]> {
+    if (!ctx.principal) return [];
+    const own = await this.account(ctx.principal.name);
+    return own ? [principalResource(own)] : [];
+  }
+}
