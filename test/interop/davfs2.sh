@@ -97,6 +97,7 @@ printf 'line 1\n' >"$mnt/davfs dir/notes.txt"
 printf 'line 2\n' >>"$mnt/davfs dir/notes.txt"
 printf 'line 1\nline 2\n' >"$INTEROP_TMP/notes.txt"
 check "an appended text file reaches the server" poll 30 server_equals "${DOCS_URL}davfs%20dir/notes.txt" "$INTEROP_TMP/notes.txt"
+dav_curl "${DOCS_URL}davfs%20dir/notes.txt" | od -c | head; od -c "$INTEROP_TMP/notes.txt"
 check "reading back through the mount" cmp -s "$INTEROP_TMP/one-mb.bin" "$mnt/davfs dir/one-mb.bin"
 
 # a lock while a file is open for writing (use_locks 1)

@@ -1,0 +1,103 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { DavServer } from '@partage/dav-core';
+import type { AccountRow } from '@partage/storage';
+import type { Logger } from 'pino';
+import type { AccountService } from './accounts.js';
+import type { Authenticator } from './authenticator.js';
+import { clientAddress } from './client-address.js';
+import type { Config } from './config.js';
+import { davHandler } from './dav-handler.js';
+import type { Metrics } from './metrics.js';
+import { createApiRouter } from './api/api-router.js';
+import { homePage } from './home-page.js';
+
+/** What the HTTP layer needs from the composition root. */
+export interface AppServices {
+  readonly config: Config;
+  readonly dav: DavServer;
+  readonly accounts: AccountService;
+  readonly authenticator: Authenticator;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly isReady: () => boolean;
+}
+
+const realm = 'Basic realm="Partage", charset="UTF-8"';
+
+/** The express application: DAV under `/webdav`, the REST API, health, metrics and the web page. */
+export function createApp(services: AppServices): express.Express {
+  const { config, logger, metrics, authenticator } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.record(req.method, res.statusCode, ms);
+      const level = res.statusCode >= 500 ? 'error' : 'debug';
+      logger[level]({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    if (services.isReady()) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'starting' });
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  });
+  app.all(['/.well-known/caldav', '/.well-known/carddav'], (_req, res) => {
+    res.redirect(301, '/webdav/');
+  });
+
+  /** Authenticates a request; answers 401/429 itself and resolves undefined then. */
+  const authenticate = async (req: Request, res: Response): Promise<AccountRow | undefined> => {
+    const result = await authenticator.authenticate(req.headers.authorization, clientAddress(req, config.trustedProxies));
+    switch (result.kind) {
+      case 'ok':
+        return result.account;
+      case 'blocked':
+        res.status(429).setHeader('retry-after', String(result.retryAfterSeconds)).type('text/plain').send('too many failed logins; try again later\n');
+        return undefined;
+      case 'missing':
+      case 'invalid':
+        res.status(401).setHeader('www-authenticate', realm).type('text/plain').send('authentication required\n');
+        return undefined;
+    }
+  };
+
+  app.use('/api/v1', createApiRouter({ ...services, authenticate }));
+
+  const dav = davHandler(services.dav, logger);
+  const davRoute = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      // The Windows mini-redirector probes with OPTIONS before it sends credentials.
+      const account = req.method === 'OPTIONS' && !req.headers.authorization ? undefined : await authenticate(req, res);
+      if (req.method !== 'OPTIONS' && !account) return;
+      await dav(req, res, account);
+    } catch (error) {
+      next(error);
+    }
+  };
+  app.all(/^\/webdav(\/.*)?$/, davRoute);
+  app.get('/', (req, res, next) => {
+    if (req.headers.authorization) {
+      next();
+      return;
+    }
+    res.type('html').send(homePage(config));
+  });
+  app.all(/^\/$/, davRoute);
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err: error, method: req.method, path: req.originalUrl }, 'unhandled error');
+    if (!res.headersSent) res.status(500).type('text/plain').send('internal server error\n');
+    else res.destroy();
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+import { createDavServer } from '@partage/dav-core';
+import { filesModule } from '@partage/files';
+import { openDatabase, type OpenedDatabase } from '@partage/storage';
+import { join } from 'node:path';
+import { AccountService } from './accounts.js';
+import { createApp } from './app.js';
+import { Authenticator } from './authenticator.js';
+import type { Config } from './config.js';
+import { createLockStore } from './lock-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { ownerAuthorizer } from './owner-authorizer.js';
+import { principalsModule } from './principals.js';
+import { PartageTree } from './resource-tree.js';
+
+/** A composed server: the express app and the services behind it. */
+export interface Partage {
+  readonly app: ReturnType<typeof createApp>;
+  readonly database: OpenedDatabase;
+  readonly accounts: AccountService;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Opens the store the configuration names (embedded in the data dir, or PostgreSQL). */
+export function openStore(config: Config, schema?: string): Promise<OpenedDatabase> {
+  return config.databaseUrl
+    ? openDatabase({ databaseUrl: config.databaseUrl, ...(schema ? { schema } : {}) })
+    : openDatabase({ dataDir: config.dataDir });
+}
+
+/**
+ * The composition root (STYLE §1): every port gets its implementation here and nowhere
+ * else. Pass `database` to reuse an open store (tests).
+ */
+export async function createPartage(config: Config, options: { database?: OpenedDatabase; logger?: Logger } = {}): Promise<Partage> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = options.database ?? (await openStore(config));
+  const { db, blobStore } = database;
+  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
+  const dav = createDavServer({
+    tree: new PartageTree(db, blobStore),
+    authorizer: ownerAuthorizer,
+    locks: createLockStore(db),
+    modules: [filesModule, principalsModule],
+    limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
+    principalCollections: ['/webdav/principals/'],
+    logger,
+  });
+  const authenticator = new Authenticator(db, {
+    adminEmail: config.adminEmail,
+    cacheMs: config.credentialCacheMs,
+    login: config.login,
+  });
+  const app = createApp({
+    config,
+    dav,
+    accounts,
+    authenticator,
+    logger,
+    metrics: new Metrics(),
+    isReady: () => true,
+  });
+  return {
+    app,
+    database,
+    accounts,
+    logger,
+    close: () => database.close(),
+  };
+}
+
+/** Where the embedded store lives, for messages. */
+export const embeddedStorePath = (config: Config): string => join(config.dataDir, 'db');
