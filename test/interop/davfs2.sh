@@ -93,14 +93,17 @@ check "mkdir through the mount" timeout 30 mkdir "$mnt/davfs dir"
 check "the new folder exists on the server" poll 15 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' -u '$INTEROP_USER:$INTEROP_PASSWORD' -X PROPFIND -H 'Depth: 0' '${DOCS_URL}davfs%20dir/') == 207 ]]"
 check "copy a 1 MiB file into the mount" timeout 60 cp "$INTEROP_TMP/one-mb.bin" "$mnt/davfs dir/one-mb.bin"
 check "the server has the file byte for byte" poll 30 server_equals "${DOCS_URL}davfs%20dir/one-mb.bin" "$INTEROP_TMP/one-mb.bin"
+# (davfs2 1.6.1 loses an append made within the same second as the file's previous close,
+# whatever the server, Apache mod_dav included; hence the pause)
 printf 'line 1\n' >"$mnt/davfs dir/notes.txt"
+sleep 2
 printf 'line 2\n' >>"$mnt/davfs dir/notes.txt"
 printf 'line 1\nline 2\n' >"$INTEROP_TMP/notes.txt"
 check "an appended text file reaches the server" poll 30 server_equals "${DOCS_URL}davfs%20dir/notes.txt" "$INTEROP_TMP/notes.txt"
-dav_curl "${DOCS_URL}davfs%20dir/notes.txt" | od -c | head; od -c "$INTEROP_TMP/notes.txt"
 check "reading back through the mount" cmp -s "$INTEROP_TMP/one-mb.bin" "$mnt/davfs dir/one-mb.bin"
 
 # a lock while a file is open for writing (use_locks 1)
+sleep 2
 exec 5>>"$mnt/davfs dir/notes.txt"
 lock_seen=no
 for _ in $(seq 1 20); do

@@ -211,6 +211,20 @@ export class AccountService {
     }
     return generated ? { created: true, generatedPassword: generated } : { created: true };
   }
+
+  /** The app passwords of an account, without their tokens (those are shown once, at creation). */
+  async listAppPasswords(email: string): Promise<{ id: number; label: string; createdAt: Date }[]> {
+    const account = await this.get(email);
+    return repositories(this.db).accounts.listAppPasswords(account.id);
+  }
+
+  /** Revokes one app password of an account; cached credentials end with it everywhere. */
+  async removeAppPassword(email: string, id: number): Promise<void> {
+    const account = await this.get(email);
+    if (!(await repositories(this.db).accounts.removeAppPassword(account.id, id))) {
+      throw new AccountError('not-found', `no app password ${id} for ${email}`);
+    }
+  }
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
