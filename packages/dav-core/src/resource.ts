@@ -7,6 +7,13 @@ export interface ContentMeta {
   readonly contentType: string | undefined;
   /** From Content-Length; undefined for a chunked upload (macOS Finder). */
   readonly contentLength: number | undefined;
+  /**
+   * The entity tag the client's If-Match required: the write applies only if the stored
+   * tag still equals it when the write commits (otherwise 412), so no update is lost.
+   */
+  readonly expectedEtag?: string | undefined;
+  /** If-None-Match: * — the creation must not replace a resource created meanwhile (412). */
+  readonly mustNotExist?: boolean | undefined;
 }
 
 /** The outcome of a write of content. */

@@ -147,31 +147,37 @@ export class NodeResources {
       });
     } catch (error) {
       await this.store.blobStore.delete(blob.blobId);
-      if (isUniqueViolation(error)) throw new DavError(409, undefined, 'a member with this name was created meanwhile');
+      if (isUniqueViolation(error)) {
+        throw new DavError(meta.mustNotExist ? 412 : 409, undefined, 'a member with this name was created meanwhile');
+      }
       throw error;
     }
     return { etag };
   }
 
   private async write(node: NodeRow, account: NodeAccount, body: AsyncIterable<Uint8Array>, meta: ContentMeta): Promise<WriteResult> {
-    const oldSize = Number(node.contentLength);
-    const blob = await this.storeBody(account.id, body, meta, oldSize);
+    const blob = await this.storeBody(account.id, body, meta, Number(node.contentLength));
     const etag = etagFromSha256(blob.sha256);
+    let replaced: NodeRow | undefined;
     try {
-      await withTransaction(this.store.db, async (repos) => {
-        await repos.nodes.replaceContent(node, {
-          contentType: meta.contentType ?? node.contentType,
-          contentLength: blob.size,
-          etag,
-          blobId: blob.blobId,
-        });
-        await repos.accounts.addUsedBytes(account.id, blob.size - oldSize);
+      replaced = await withTransaction(this.store.db, async (repos) => {
+        const before = await repos.nodes.replaceContent(
+          node,
+          { contentType: meta.contentType ?? node.contentType, contentLength: blob.size, etag, blobId: blob.blobId },
+          meta.expectedEtag,
+        );
+        if (before) await repos.accounts.addUsedBytes(account.id, blob.size - Number(before.contentLength));
+        return before;
       });
     } catch (error) {
       await this.store.blobStore.delete(blob.blobId);
       throw error;
     }
-    if (node.blobId) await this.store.blobStore.delete(node.blobId);
+    if (!replaced) {
+      await this.store.blobStore.delete(blob.blobId);
+      throw new DavError(412, undefined, 'the resource changed since the entity tag given in If-Match');
+    }
+    if (replaced.blobId) await this.store.blobStore.delete(replaced.blobId);
     return { etag };
   }
 

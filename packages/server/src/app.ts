@@ -95,9 +95,25 @@ export function createApp(services: AppServices): express.Express {
   app.all(/^\/$/, davRoute);
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      // Express refuses malformed input itself (a bad percent-encoding, a JSON body that does not parse).
+      if (!res.headersSent) res.status(status).type('text/plain').send(`${status === 413 ? 'request too large' : 'bad request'}\n`);
+      return;
+    }
     logger.error({ err: error, method: req.method, path: req.originalUrl }, 'unhandled error');
     if (!res.headersSent) res.status(500).type('text/plain').send('internal server error\n');
     else res.destroy();
   });
   return app;
+}
+
+/** The 4xx status that express or body-parser attached to an error, if any. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (error instanceof URIError) return 400;
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status; // narrowed by the `in` check
+    if (typeof status === 'number' && status >= 400 && status < 500) return status;
+  }
+  return undefined;
 }

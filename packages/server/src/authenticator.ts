@@ -71,8 +71,11 @@ export class Authenticator {
 
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > this.now()) {
-      const account = await repos.accounts.findAccount(cached.accountId);
-      if (account && account.credentialsVersion === cached.credentialsVersion) return { kind: 'ok', account };
+      const found = await repos.accounts.findAccountWithBlock(cached.accountId, name, clientAddress);
+      if (found?.blockedUntil && found.blockedUntil.getTime() > this.now()) {
+        return { kind: 'blocked', retryAfterSeconds: Math.ceil((found.blockedUntil.getTime() - this.now()) / 1000) };
+      }
+      if (found && found.account.credentialsVersion === cached.credentialsVersion) return { kind: 'ok', account: found.account };
       this.cache.delete(key);
     }
 

@@ -49,7 +49,12 @@ export const putMethod = defineMethod({
     if (!parentPath || parentPath.length === 0) throw new DavError(405, undefined, 'cannot PUT here');
     const existing = await server.tree.resolve(ctx.path, ctx);
     if (existing?.isCollection) throw new DavError(405, undefined, 'cannot PUT to a collection');
-    const meta = { contentType: ctx.request.headers['content-type'], contentLength: contentLengthOf(ctx) };
+    const meta = {
+      contentType: ctx.request.headers['content-type'],
+      contentLength: contentLengthOf(ctx),
+      expectedEtag: ctx.request.headers['if-match'] !== undefined ? existing?.etag : undefined,
+      mustNotExist: ctx.request.headers['if-none-match']?.trim() === '*',
+    };
     if (existing) {
       await requirePrivilege(ctx, server, existing, dav('write-content'));
       writePreconditions(ctx, existing);

@@ -59,6 +59,33 @@ export class AccountRepository {
     return this.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * An account together with the end of a login block on (login name, address), in one
+   * query: what every request with cached credentials needs.
+   */
+  async findAccountWithBlock(
+    id: number,
+    accountKey: string,
+    address: string,
+  ): Promise<{ account: AccountRow; blockedUntil: Date | null } | undefined> {
+    const row = await this.db
+      .selectFrom('account')
+      .selectAll('account')
+      .select((eb) =>
+        eb
+          .selectFrom('loginFailure')
+          .select('loginFailure.blockedUntil')
+          .where('loginFailure.accountKey', '=', accountKey)
+          .where('loginFailure.address', '=', address)
+          .as('loginBlockedUntil'),
+      )
+      .where('account.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { loginBlockedUntil, ...account } = row;
+    return { account, blockedUntil: loginBlockedUntil ?? null };
+  }
+
   listAccounts(domain?: string): Promise<AccountRow[]> {
     let query = this.db.selectFrom('account').selectAll('account').orderBy('email');
     if (domain !== undefined) {

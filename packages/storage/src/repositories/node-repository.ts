@@ -93,14 +93,26 @@ export class NodeRepository {
     return row;
   }
 
-  /** Replaces the content of a file node; returns the row as it was before. */
-  async replaceContent(node: NodeRow, content: NodeContent): Promise<void> {
+  /**
+   * Replaces the content of a file node if its stored entity tag is still `expectedEtag`
+   * (compare-and-swap; pass undefined to replace unconditionally). Returns the replaced
+   * row, or undefined when the tag no longer matches or the node is gone.
+   */
+  async replaceContent(node: NodeRow, content: NodeContent, expectedEtag?: string): Promise<NodeRow | undefined> {
+    const before = await this.db
+      .selectFrom('node')
+      .selectAll()
+      .where('id', '=', node.id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before || (expectedEtag !== undefined && before.etag !== expectedEtag)) return undefined;
     await this.db
       .updateTable('node')
       .set({ ...content, modifiedAt: new Date() })
       .where('id', '=', node.id)
       .execute();
     if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'modified');
+    return before;
   }
 
   async setDisplayName(id: number, displayName: string | null): Promise<void> {
