@@ -1,5 +1,5 @@
 import type { DavPath } from './dav-path.js';
-import type { Principal } from './ports.js';
+import type { ActiveLock, Principal } from './ports.js';
 
 /** A request as dav-core receives it from the HTTP adapter. */
 export interface DavRequest {
@@ -29,4 +29,9 @@ export interface RequestContext {
   readonly principal: Principal | undefined;
   /** Reads the request body as text, within the XML size limit. */
   readonly readBody: () => Promise<string>;
+  /**
+   * Locks prefetched for a listing: every lock at or below `root` and on its ancestors,
+   * so that `lockdiscovery` on each member needs no query of its own.
+   */
+  lockScope?: { readonly root: string; readonly locks: readonly ActiveLock[] } | undefined;
 }

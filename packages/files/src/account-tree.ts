@@ -15,10 +15,9 @@ export class AccountTree {
   }
 
   async resolve(account: NodeAccount, homePath: DavPath, segments: DavPath): Promise<NodeResource | undefined> {
-    const nodes = repositories(this.store.db).nodes;
-    const home = await nodes.home(account.id);
-    if (!home) return undefined;
-    const node = segments.length === 0 ? home : await nodes.walk(home.id, segments);
+    const node = await this.store.readCache.get(`node:${account.id}:${segments.join('/')}`, () =>
+      repositories(this.store.db).nodes.resolvePath(account.id, segments),
+    );
     return node && this.resources.resource(node, account, [...homePath, ...segments]);
   }
 }

@@ -17,6 +17,7 @@ import {
   type BlobStore,
   type Db,
   type NodeRow,
+  type ReadCache,
 } from '@partage/storage';
 import { etagFromSha256 } from './etag.js';
 import { validateMemberName } from './names.js';
@@ -25,6 +26,7 @@ import { validateMemberName } from './names.js';
 export interface NodeStore {
   readonly db: Db;
   readonly blobStore: BlobStore;
+  readonly readCache: ReadCache;
 }
 
 /** The account a node belongs to, as far as resources need it. */

@@ -1,6 +1,6 @@
 import { verify } from '@node-rs/argon2';
 import { createHmac, randomBytes } from 'node:crypto';
-import { repositories, type AccountRow, type Db } from '@partage/storage';
+import { repositories, type AccountRow, type Db, type ReadCache } from '@partage/storage';
 import { argon2Options, sha256 } from './accounts.js';
 
 /** The outcome of checking the credentials of a request. */
@@ -51,6 +51,7 @@ export class Authenticator {
 
   constructor(
     private readonly db: Db,
+    private readonly readCache: ReadCache,
     private readonly options: AuthenticatorOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -71,7 +72,9 @@ export class Authenticator {
 
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > this.now()) {
-      const found = await repos.accounts.findAccountWithBlock(cached.accountId, name, clientAddress);
+      const found = await this.readCache.get(`login:${cached.accountId}:${name}:${clientAddress}`, () =>
+        repos.accounts.findAccountWithBlock(cached.accountId, name, clientAddress),
+      );
       if (found?.blockedUntil && found.blockedUntil.getTime() > this.now()) {
         return { kind: 'blocked', retryAfterSeconds: Math.ceil((found.blockedUntil.getTime() - this.now()) / 1000) };
       }

@@ -1,33 +1,86 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { AccountError } from './accounts.js';
-import { loadConfig } from './config.js';
-import { openStore } from './compose.js';
-import { AccountService } from './accounts.js';
-import { startServer } from './serve.js';
 import { StoreBusyError } from '@partage/storage';
+import { AccountError, AccountService, type NewAccount } from './accounts.js';
+import { storeAdminBackend, type AdminBackend } from './api/admin-backend.js';
+import { RestClientError, restAdminBackend, type RestTarget } from './api/rest-admin-backend.js';
+import type { AccountJson } from './api/representations.js';
+import { openStore } from './compose.js';
+import { loadConfig } from './config.js';
+import { startServer } from './serve.js';
+
+/** A failure the user can fix, reported as one line and exit status 2. */
+class CliError extends Error {
+  override readonly name = 'CliError';
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array)); // stdin yields Buffers
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
-/** Runs `work` with the account service over the store, closing it after. */
-async function withAccounts<T>(work: (accounts: AccountService) => Promise<T>): Promise<T> {
+/** The running server's REST API and administrator login, from the environment, if a password is set. */
+function restTarget(env: NodeJS.ProcessEnv): RestTarget | undefined {
+  const password = env['PARTAGE_ADMIN_PASSWORD'];
+  if (!password) return undefined;
+  const url = env['PARTAGE_URL'] || `http://127.0.0.1:${env['PARTAGE_PORT'] || '8008'}`;
+  return { url, user: env['PARTAGE_ADMIN_USER'] || 'admin', password };
+}
+
+/**
+ * Runs `work` against the store when no server holds it, else against the REST API of the
+ * server that does (SPEC §7). Without administrator credentials for that API it stops with
+ * a message saying how to proceed.
+ */
+async function withBackend<T>(work: (backend: AdminBackend) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const database = await openStore(config);
+  let database: Awaited<ReturnType<typeof openStore>>;
   try {
-    return await work(new AccountService(database.db, database.blobStore, { quotaBytes: config.defaultQuotaBytes }));
+    database = await openStore(config);
+  } catch (error) {
+    if (!(error instanceof StoreBusyError)) throw error;
+    const target = restTarget(process.env);
+    if (!target) {
+      throw new CliError(
+        `a running server (process ${error.pid}) holds the embedded store in ${error.dataDir}.\n` +
+          'Set PARTAGE_ADMIN_PASSWORD (with PARTAGE_ADMIN_USER if the administrator is not "admin", and PARTAGE_URL ' +
+          'if the server is not at http://127.0.0.1:$PARTAGE_PORT) to go through its REST API, or stop the server.',
+      );
+    }
+    console.error(`partage: a running server holds the store; using the REST API at ${target.url}`);
+    return work(restAdminBackend(target));
+  }
+  try {
+    return await work(
+      storeAdminBackend(
+        new AccountService(database.db, database.blobStore, { quotaBytes: config.defaultQuotaBytes }),
+      ),
+    );
   } finally {
     await database.close();
   }
 }
 
-async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
+/** Reads `--password` or `--password-stdin`; never echoes it. */
+async function passwordFrom(options: {
+  password?: string;
+  passwordStdin?: boolean;
+}): Promise<string | undefined> {
   if (options.passwordStdin) return readStdin();
   return options.password;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Creates an account and prints one line naming it. */
+const addAccount = (noun: string, input: NewAccount) =>
+  withBackend(async (backend) => {
+    const account: AccountJson = await backend.createAccount(input);
+    console.log(`${noun} ${account.email} added`);
+  });
 
 const program = new Command('partage').description('Partage groupware server').showHelpAfterError();
 
@@ -47,71 +100,141 @@ program
   });
 
 const domain = program.command('domain').description('manage mail domains');
-domain
-  .command('add <name>')
-  .action((name: string) => withAccounts(async (a) => console.log(`domain ${(await a.createDomain(name)).name} added`)));
-domain.command('list').action(() =>
-  withAccounts(async (a) => {
-    for (const d of await a.listDomains()) console.log(d.name);
+domain.command('add <name>').action((name: string) =>
+  withBackend(async (b) => {
+    console.log(`domain ${(await b.createDomain(name)).name} added`);
   }),
 );
-domain.command('remove <name>').action((name: string) => withAccounts(async (a) => {
-  await a.removeDomain(name);
-  console.log(`domain ${name} removed`);
-}));
+domain.command('list').action(() =>
+  withBackend(async (b) => {
+    for (const d of await b.listDomains()) console.log(d.name);
+  }),
+);
+domain.command('remove <name>').action((name: string) =>
+  withBackend(async (b) => {
+    await b.removeDomain(name);
+    console.log(`domain ${name} removed`);
+  }),
+);
 
 const user = program.command('user').description('manage user accounts');
 user
   .command('add <email>')
-  .option('--password <password>', 'the password (prefer --password-stdin: arguments are visible to other users)')
+  .option(
+    '--password <password>',
+    'the password (prefer --password-stdin: arguments are visible to other users)',
+  )
   .option('--password-stdin', 'read the password from standard input')
   .option('--display-name <name>', 'the name shown to others')
   .option('--admin', 'make the account a server administrator')
   .option('--quota-bytes <bytes>', 'storage quota in bytes')
-  .action((email: string, options: { password?: string; passwordStdin?: boolean; displayName?: string; admin?: boolean; quotaBytes?: string }) =>
-    withAccounts(async (a) => {
+  .action(
+    async (
+      email: string,
+      options: {
+        password?: string;
+        passwordStdin?: boolean;
+        displayName?: string;
+        admin?: boolean;
+        quotaBytes?: string;
+      },
+    ) => {
       const password = await passwordFrom(options);
-      const account = await a.create({
+      const quotaBytes = options.quotaBytes === undefined ? undefined : Number(options.quotaBytes);
+      if (quotaBytes !== undefined && !(Number.isSafeInteger(quotaBytes) && quotaBytes >= 0)) {
+        throw new CliError(`--quota-bytes takes a whole number of bytes, not ${options.quotaBytes ?? ''}`);
+      }
+      await addAccount('user', {
         email,
         password,
         displayName: options.displayName,
         isAdmin: options.admin ?? false,
-        ...(options.quotaBytes === undefined ? {} : { quotaBytes: Number(options.quotaBytes) }),
+        ...(quotaBytes === undefined ? {} : { quotaBytes }),
       });
-      console.log(`user ${account.email} added`);
-    }),
+    },
   );
 user
   .command('list')
   .option('--domain <domain>', 'only this domain')
   .action((options: { domain?: string }) =>
-    withAccounts(async (a) => {
-      for (const account of await a.list(options.domain)) {
+    withBackend(async (b) => {
+      for (const account of await b.listAccounts(options.domain)) {
         console.log(`${account.email}\t${account.kind}${account.isAdmin ? '\tadmin' : ''}`);
       }
     }),
   );
-user.command('remove <email>').action((email: string) => withAccounts(async (a) => {
-  await a.remove(email);
-  console.log(`user ${email} removed`);
-}));
+user.command('remove <email>').action((email: string) =>
+  withBackend(async (b) => {
+    await b.removeAccount(email);
+    console.log(`user ${email} removed`);
+  }),
+);
 user
   .command('passwd <email>')
   .option('--password <password>', 'the new password')
   .option('--password-stdin', 'read the new password from standard input')
-  .action((email: string, options: { password?: string; passwordStdin?: boolean }) =>
-    withAccounts(async (a) => {
-      const password = await passwordFrom(options);
-      if (!password) throw new AccountError('invalid', 'give --password or --password-stdin');
-      await a.setPassword(email, password);
-      console.log(`password of ${email} changed`);
+  .action(async (email: string, options: { password?: string; passwordStdin?: boolean }) => {
+    const password = await passwordFrom(options);
+    if (!password) throw new CliError('give --password or --password-stdin');
+    await withBackend((b) => b.setPassword(email, password));
+    console.log(`password of ${email} changed`);
+  });
+user
+  .command('app-password <email> <label>')
+  .description('create a per-device app password; the token is printed once, on standard output')
+  .action((email: string, label: string) =>
+    withBackend(async (b) => {
+      const created = await b.addAppPassword(email, label);
+      console.error(`app password ${created.id} "${created.label}" of ${email} (shown only this once):`);
+      console.log(created.token);
     }),
   );
 
+const group = program.command('group').description('manage group accounts');
+group
+  .command('add <email>')
+  .option('--member <email>', 'a member (repeat for several)', collect, [])
+  .option('--public-folder', 'give the group folders that its members see')
+  .option('--display-name <name>', 'the name shown to others')
+  .action((email: string, options: { member: string[]; publicFolder?: boolean; displayName?: string }) =>
+    addAccount('group', {
+      email,
+      kind: 'group',
+      members: options.member,
+      publicFolder: options.publicFolder ?? false,
+      displayName: options.displayName,
+    }),
+  );
+group
+  .command('members <email> [emails...]')
+  .description('show the members of a group, or set them to the emails given')
+  .option('--none', 'remove every member')
+  .action((email: string, emails: string[], options: { none?: boolean }) =>
+    withBackend(async (b) => {
+      if (options.none && emails.length > 0) throw new CliError('give either member emails or --none');
+      const members =
+        options.none || emails.length > 0 ? await b.setMembers(email, emails) : await b.members(email);
+      for (const member of members) console.log(member);
+    }),
+  );
+
+program
+  .command('resource')
+  .description('manage resource accounts (rooms, equipment)')
+  .command('add <email>')
+  .option('--display-name <name>', 'the name shown to others')
+  .action((email: string, options: { displayName?: string }) =>
+    addAccount('resource', { email, kind: 'resource', displayName: options.displayName }),
+  );
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof StoreBusyError || error instanceof AccountError) {
+  if (error instanceof StoreBusyError || error instanceof AccountError || error instanceof CliError) {
     console.error(`partage: ${error.message}`);
     process.exit(2);
+  }
+  if (error instanceof RestClientError) {
+    console.error(`partage: ${error.message}`);
+    process.exit(error.status !== undefined && error.status < 500 ? 2 : 1);
   }
   console.error(error);
   process.exit(1);

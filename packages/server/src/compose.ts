@@ -39,7 +39,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const { db, blobStore } = database;
   const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
   const dav = createDavServer({
-    tree: new PartageTree(db, blobStore),
+    tree: new PartageTree(db, blobStore, database.readCache),
     authorizer: ownerAuthorizer,
     locks: createLockStore(db),
     modules: [filesModule, principalsModule],
@@ -47,7 +47,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     principalCollections: ['/webdav/principals/'],
     logger,
   });
-  const authenticator = new Authenticator(db, {
+  const authenticator = new Authenticator(db, database.readCache, {
     adminEmail: config.adminEmail,
     cacheMs: config.credentialCacheMs,
     login: config.login,

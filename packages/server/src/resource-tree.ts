@@ -1,6 +1,6 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree } from '@partage/files';
-import { repositories, type AccountRow, type BlobStore, type Db } from '@partage/storage';
+import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
 import { principalHref, principalResource, principalsPath } from './principals.js';
 
 /**
@@ -10,8 +10,12 @@ import { principalHref, principalResource, principalsPath } from './principals.j
 export class PartageTree implements ResourceTree {
   private readonly accounts: AccountTree;
 
-  constructor(private readonly db: Db, blobStore: BlobStore) {
-    this.accounts = new AccountTree({ db, blobStore }, principalHref);
+  constructor(
+    private readonly db: Db,
+    blobStore: BlobStore,
+    private readonly readCache: ReadCache,
+  ) {
+    this.accounts = new AccountTree({ db, blobStore, readCache }, principalHref);
   }
 
   async resolve(path: DavPath, ctx: RequestContext): Promise<Resource | undefined> {
@@ -33,7 +37,7 @@ export class PartageTree implements ResourceTree {
   }
 
   private account(email: string): Promise<AccountRow | undefined> {
-    return repositories(this.db).accounts.findAccountByEmail(email);
+    return this.readCache.get(`account:${email}`, () => repositories(this.db).accounts.findAccountByEmail(email));
   }
 
   private collection(path: string[], kind: string, children: () => Promise<Resource[]>): Resource {

@@ -11,6 +11,7 @@ import { PGliteDialect } from './dialect/pglite-dialect.js';
 import { createPostgresDialect } from './dialect/postgres-pool.js';
 import { INT8_OID, parseInt8 } from './dialect/type-parsers.js';
 import { migrateToLatest } from './migrate.js';
+import { ReadCache } from './read-cache.js';
 import type { Database } from './schema/index.js';
 
 /** Where {@link openDatabase} keeps its data. */
@@ -33,6 +34,8 @@ export interface OpenedDatabase {
   engine: 'pglite' | 'postgres';
   /** File contents: `blob_chunk` rows with PostgreSQL, a directory with PGlite. */
   blobStore: BlobStore;
+  /** Cache of reads, enabled for the embedded store only (see `ReadCache`). */
+  readCache: ReadCache;
   /** Closes the database, releases the embedded store lock and removes temp blob dirs. */
   close(): Promise<void>;
 }
@@ -66,7 +69,7 @@ async function openPostgres(databaseUrl: string, schema: string | undefined): Pr
     await db.destroy();
     throw e;
   }
-  return { db, engine: 'postgres', blobStore: new PgBlobStore(db), close: () => db.destroy() };
+  return { db, engine: 'postgres', blobStore: new PgBlobStore(db), readCache: new ReadCache(undefined), close: () => db.destroy() };
 }
 
 /** Opens PGlite on disk in `<dataDir>/db`, or in memory when `dataDir` is undefined. */
@@ -92,11 +95,12 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
       dataDir === undefined
         ? await PGlite.create(pgliteOptions)
         : await PGlite.create(join(dataDir, 'db'), pgliteOptions);
-    const db = createKysely(new PGliteDialect({ pglite }));
+    let generation = 0;
+    const db = createKysely(new PGliteDialect({ pglite, onWrite: () => generation++ }));
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
     const blobStore = await FsBlobStore.open(blobDir);
-    return { db, engine: 'pglite', blobStore, close };
+    return { db, engine: 'pglite', blobStore, readCache: new ReadCache(() => generation), close };
   } catch (e) {
     await close();
     throw e;

@@ -3,6 +3,7 @@ import { davConditions } from '../conditions.js';
 import { defineMethod } from '../handlers.js';
 import { readable, requirePrivilege, resolveOr404 } from '../guard.js';
 import { multistatus } from '../multistatus.js';
+import { pathKey } from '../dav-path.js';
 import { parsePropfind, propertiesResponse } from '../propfind-engine.js';
 import { depthOf, readXmlBody } from './body.js';
 
@@ -17,6 +18,10 @@ export const propfindMethod = defineMethod({
     await requirePrivilege(ctx, server, resource, dav('read'));
     const members =
       depth === '1' && resource.isCollection ? await readable(ctx, server, (await resource.ops.children?.()) ?? []) : [];
+    if (members.length > 0) {
+      const root = pathKey(resource.path);
+      ctx.lockScope = { root, locks: await server.locks.locksAffecting(root, { below: true }) };
+    }
     const responses = [];
     for (const r of [resource, ...members]) responses.push(await propertiesResponse(r, request, ctx, server));
     return multistatus(responses);

@@ -80,8 +80,13 @@ export const lockDiscovery = defineProperty({
   name: dav('lockdiscovery'),
   appliesTo: any,
   inAllprop: true,
-  get: async (r, _ctx, server) => {
-    const locks = await server.locks.locksAffecting(pathKey(r.path), { below: false });
+  get: async (r, ctx, server) => {
+    const key = pathKey(r.path);
+    const scope = ctx.lockScope;
+    const locks =
+      scope && (key === scope.root || key.startsWith(`${scope.root}/`))
+        ? scope.locks.filter((l) => l.path === key || (l.depth === 'infinity' && key.startsWith(l.path === '/' ? '/' : `${l.path}/`)))
+        : await server.locks.locksAffecting(key, { below: false });
     return locks.map((l) => activeLockElement(l));
   },
 });

@@ -10,7 +10,7 @@ export interface AccountJson {
   readonly usedBytes: number;
   readonly publicFolder: boolean;
   readonly createdAt: string;
-  readonly members?: readonly string[];
+  readonly members?: readonly string[] | undefined;
 }
 
 /** A domain as the REST API shows it (`Domain` in `openapi.yaml`). */
@@ -39,7 +39,7 @@ export function accountJson(account: AccountRow, members?: readonly AccountRow[]
     displayName: account.displayName,
     isAdmin: account.isAdmin,
     quotaBytes: account.quotaBytes,
-    usedBytes: Number(account.usedBytes),
+    usedBytes: account.usedBytes,
     publicFolder: account.publicFolder,
     createdAt: account.createdAt.toISOString(),
     ...(members ? { members: members.map((m) => m.email) } : {}),
@@ -57,6 +57,10 @@ export function domainJson(domain: DomainRow): DomainJson {
 }
 
 /** Picks the public fields of an app password. */
-export function appPasswordJson(appPassword: { id: number; label: string; createdAt: Date }): AppPasswordJson {
+export function appPasswordJson(appPassword: {
+  id: number;
+  label: string;
+  createdAt: Date;
+}): AppPasswordJson {
   return { id: appPassword.id, label: appPassword.label, createdAt: appPassword.createdAt.toISOString() };
 }

@@ -24,6 +24,12 @@ import { FifoMutex } from './fifo-mutex.js';
 export interface PGliteDialectConfig {
   /** The PGlite instance; the dialect owns it and closes it on `db.destroy()`. */
   readonly pglite: PGlite;
+  /**
+   * Called after every statement that is not a plain read (writes, COMMIT, DDL). The
+   * embedded store is exclusive to one process, so this sees every change: the read
+   * cache uses it to know when its entries may be stale.
+   */
+  readonly onWrite?: (() => void) | undefined;
 }
 
 /**
@@ -50,7 +56,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.#config.pglite);
+    return new PGliteDriver(this.#config.pglite, this.#config.onWrite);
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -71,9 +77,9 @@ class PGliteDriver implements Driver {
   readonly #mutex = new FifoMutex();
   readonly #connection: PGliteConnection;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGlite, onWrite?: () => void) {
     this.#pglite = pglite;
-    this.#connection = new PGliteConnection(pglite);
+    this.#connection = new PGliteConnection(pglite, onWrite);
   }
 
   async init(): Promise<void> {
@@ -146,9 +152,11 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pglite: PGlite;
+  readonly #onWrite: (() => void) | undefined;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGlite, onWrite?: () => void) {
     this.#pglite = pglite;
+    this.#onWrite = onWrite;
   }
 
   /** Runs one statement and returns PGlite's raw result (the driver reads its command tag). */
@@ -159,6 +167,7 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.run<R>(compiledQuery.sql, compiledQuery.parameters);
     const command = result.command?.toUpperCase();
+    if (command !== 'SELECT') this.#onWrite?.();
     const isWrite = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
     return isWrite
       ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? result.rowCount ?? 0) }

@@ -57,6 +57,21 @@ export class NodeRepository {
     return current;
   }
 
+  /** The node at `segments` below an account's home, in one query (a recursive walk by name). */
+  async resolvePath(accountId: number, segments: readonly string[]): Promise<NodeRow | undefined> {
+    if (segments.length === 0) return this.home(accountId);
+    const result = await sql<NodeRow>`
+      with recursive walk(depth, id) as (
+        select 0, id from node where account_id = ${accountId} and parent_id is null
+        union all
+        select walk.depth + 1, n.id from walk
+          join node n on n.parent_id = walk.id and n.name = (${[...segments]}::text[])[walk.depth + 1]
+        where walk.depth < ${segments.length}
+      )
+      select node.* from walk join node on node.id = walk.id where walk.depth = ${segments.length}`.execute(this.db);
+    return result.rows[0];
+  }
+
   createHome(accountId: number): Promise<NodeRow> {
     return this.db
       .insertInto('node')
@@ -128,7 +143,7 @@ export class NodeRepository {
         select n.* from node n join sub on n.parent_id = sub.id
       ) select * from sub`
       .execute(this.db)
-      .then((r) => r.rows.map(camelNode));
+      .then((r) => r.rows);
   }
 
   /** Deletes a node and its subtree; returns the blobs to drop after commit and the bytes freed. */
@@ -214,8 +229,3 @@ export class NodeRepository {
   }
 }
 
-/** Raw SQL rows come back snake_case; maps one to the camelCase row type. */
-function camelNode(row: NodeRow): NodeRow {
-  // Raw queries bypass CamelCasePlugin's result mapping only for sql`` executed directly; the plugin still applies.
-  return row;
-}
