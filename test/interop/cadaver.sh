@@ -29,7 +29,7 @@ printf 'second version\n' >hello2.txt
 # ---- the session
 CAD_LOG=$(log_file session.log)
 mkfifo "$INTEROP_TMP/cadaver.in"
-timeout -k 5 300 cadaver "$DOCS_URL" <"$INTEROP_TMP/cadaver.in" >"$CAD_LOG" 2>&1 &
+TERM=dumb timeout -k 5 300 cadaver "$DOCS_URL" <"$INTEROP_TMP/cadaver.in" >"$CAD_LOG" 2>&1 &
 CAD_PID=$!
 exec 3>"$INTEROP_TMP/cadaver.in"
 on_exit 'exec 3>&- 2>/dev/null; sleep 0.5; kill $CAD_PID 2>/dev/null; wait $CAD_PID 2>/dev/null'
