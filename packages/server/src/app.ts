@@ -39,7 +39,9 @@ export function createApp(services: AppServices): express.Express {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       metrics.record(req.method, res.statusCode, ms);
       const level = res.statusCode >= 500 ? 'error' : 'debug';
-      logger[level]({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      }
     });
     next();
   });

@@ -2,6 +2,7 @@ export type * from './schema/index.js';
 export { BlobTooLargeError, BlobNotFoundError, StoreBusyError, UniqueViolation, isUniqueViolation } from './errors.js';
 export * from './blob/blob-store.js';
 export { FsBlobStore } from './blob/fs-blob-store.js';
+export { CachingBlobStore, type BlobCacheOptions } from './blob/caching-blob-store.js';
 export { PgBlobStore, DEFAULT_CHUNK_SIZE_BYTES, type PgBlobStoreOptions } from './blob/pg-blob-store.js';
 export { PGliteDialect, type PGliteDialectConfig } from './dialect/pglite-dialect.js';
 export { migrations, migrateToLatest, type MigrateOptions } from './migrate.js';

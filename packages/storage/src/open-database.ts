@@ -6,6 +6,7 @@ import { CamelCasePlugin, Kysely, sql, type Dialect } from 'kysely';
 import type { BlobStore } from './blob/blob-store.js';
 import { FsBlobStore } from './blob/fs-blob-store.js';
 import { PgBlobStore } from './blob/pg-blob-store.js';
+import { CachingBlobStore } from './blob/caching-blob-store.js';
 import { acquireEmbeddedStoreLock } from './dialect/embedded-store-lock.js';
 import { PGliteDialect } from './dialect/pglite-dialect.js';
 import { createPostgresDialect } from './dialect/postgres-pool.js';
@@ -69,7 +70,7 @@ async function openPostgres(databaseUrl: string, schema: string | undefined): Pr
     await db.destroy();
     throw e;
   }
-  return { db, engine: 'postgres', blobStore: new PgBlobStore(db), readCache: new ReadCache(undefined), close: () => db.destroy() };
+  return { db, engine: 'postgres', blobStore: new CachingBlobStore(new PgBlobStore(db)), readCache: new ReadCache(undefined), close: () => db.destroy() };
 }
 
 /** Opens PGlite on disk in `<dataDir>/db`, or in memory when `dataDir` is undefined. */
@@ -100,7 +101,7 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
     const blobStore = await FsBlobStore.open(blobDir);
-    return { db, engine: 'pglite', blobStore, readCache: new ReadCache(() => generation), close };
+    return { db, engine: 'pglite', blobStore: new CachingBlobStore(blobStore), readCache: new ReadCache(() => generation), close };
   } catch (e) {
     await close();
     throw e;
