@@ -36,6 +36,14 @@ export const davConditions = {
     ),
   /** RFC 3253 §3.6 / RFC 4918: unsupported REPORT. */
   supportedReport: () => new DavError(403, dav('supported-report'), 'unsupported report'),
+  /** RFC 6578 §3.2: the token is unknown, from another collection, or too old. */
+  validSyncToken: () => new DavError(403, dav('valid-sync-token'), 'invalid or expired sync token'),
+  /** RFC 6578 §3.3: only sync-level 1 is supported. */
+  syncTraversalSupported: () =>
+    new DavError(403, dav('sync-traversal-supported'), 'only sync-level 1 is supported'),
+  /** RFC 6578 §3.7 / RFC 5323: the limit cannot be honoured. */
+  numberOfMatchesWithinLimits: () =>
+    new DavError(507, dav('number-of-matches-within-limits'), 'the limit is not supported'),
   /** RFC 4331 §6 */
   quotaNotExceeded: () => new DavError(507, dav('quota-not-exceeded'), 'quota exceeded'),
 } as const;

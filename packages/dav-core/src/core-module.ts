@@ -10,13 +10,14 @@ import { propfindMethod } from './methods/propfind.js';
 import { proppatchMethod } from './methods/proppatch.js';
 import { putMethod } from './methods/put.js';
 import { reportMethod } from './methods/report.js';
+import { syncCollectionReport } from './reports/sync-collection.js';
 
 /** WebDAV itself (RFC 4918 class 1 and 2): every method and the live properties of every resource. */
 export const coreModule: DavModule = {
   name: 'webdav',
   features: [],
   properties: coreProperties,
-  reports: [],
+  reports: [syncCollectionReport],
   methods: [
     optionsMethod, propfindMethod, proppatchMethod, getMethod, headMethod, putMethod, deleteMethod, mkcolMethod,
     copyMethod, moveMethod, lockMethod, unlockMethod, reportMethod,

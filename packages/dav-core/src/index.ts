@@ -14,3 +14,5 @@ export * from './propfind-engine.js';
 export * from './lock-xml.js';
 export * from './dav-server.js';
 export { coreModule } from './core-module.js';
+export * from './reports/sync-collection.js';
+export { coreProperties } from './properties/core-properties.js';

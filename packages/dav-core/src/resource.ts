@@ -22,6 +22,16 @@ export interface WriteResult {
   readonly etag: string | undefined;
 }
 
+/** What changed in a collection since a sync token (RFC 6578 §3). */
+export interface ChangeSet {
+  readonly syncToken: string;
+  readonly changed: readonly Resource[];
+  /** Paths of members that no longer exist. */
+  readonly removed: readonly DavPath[];
+  /** More changes exist than `limit` allowed (RFC 6578 §3.6). */
+  readonly truncated: boolean;
+}
+
 /** A byte range, inclusive at both ends. */
 export interface ByteRange {
   readonly start: number;
@@ -64,6 +74,14 @@ export interface ResourceOps {
     depth: '0' | 'infinity',
     existing: Resource | undefined,
   ): Promise<void>;
+  /** The collection's current sync token (RFC 6578 §4), a URI. */
+  syncToken?(): Promise<string>;
+  /**
+   * Members changed or removed since `syncToken` (undefined: the initial sync, every
+   * member), at most `limit` of them. Throws DavError 403 `valid-sync-token` for a token
+   * this collection did not issue (RFC 6578 §3.2).
+   */
+  changes?(syncToken: string | undefined, limit: number | undefined): Promise<ChangeSet>;
   /** Quota figures (RFC 4331) for the space this resource belongs to. */
   quota?(): Promise<{ usedBytes: number; availableBytes: number | undefined }>;
 }

@@ -7,6 +7,7 @@ import {
   type DavPath,
   type Resource,
   type WriteResult,
+  type ChangeSet,
 } from '@partage/dav-core';
 import {
   BlobTooLargeError,
@@ -69,6 +70,8 @@ export class NodeResources {
         ...(node.isCollection
           ? {
               children: () => self.children(node, account, path),
+              syncToken: async () => syncTokenOf(node.id, (await repositories(db).nodes.latestChange(node.id)) ?? 0),
+              changes: (token, limit) => self.changes(node, account, path, token, limit),
               quota: () => self.quota(account.id),
             }
           : { write: (body, meta) => self.write(node, account, body, meta) }),
@@ -96,6 +99,33 @@ export class NodeResources {
     return rows.map((row) =>
       this.resource(row, account, [...path, row.name], (props.get(row.id) ?? []).flatMap((p) => parseStored(p))),
     );
+  }
+
+  /** RFC 6578 changes of a collection, from its change log. */
+  private async changes(
+    node: NodeRow,
+    account: NodeAccount,
+    path: DavPath,
+    token: string | undefined,
+    limit: number | undefined,
+  ): Promise<ChangeSet> {
+    const nodes = repositories(this.store.db).nodes;
+    const latest = (await nodes.latestChange(node.id)) ?? 0;
+    // The initial sync reads the whole log, so that a limit can be honoured and resumed.
+    const seq = token === undefined ? 0 : parseSyncToken(token, node.id);
+    if (seq === undefined || seq > latest) throw davConditions.validSyncToken();
+    const { changes, truncated } = await nodes.changesSince(node.id, seq, limit);
+    const lastSeq = changes.length > 0 ? (changes[changes.length - 1]?.seq ?? seq) : latest;
+    const members = await this.children(node, account, path);
+    const byName = new Map(members.map((m) => [m.path[m.path.length - 1] ?? '', m]));
+    const changed: Resource[] = [];
+    const removed: DavPath[] = [];
+    for (const change of changes) {
+      const member = byName.get(change.memberName);
+      if (member) changed.push(member);
+      else if (token !== undefined) removed.push([...path, change.memberName]);
+    }
+    return { syncToken: syncTokenOf(node.id, truncated ? lastSeq : latest), changed, removed, truncated };
   }
 
   private async quota(accountId: number): Promise<{ usedBytes: number; availableBytes: number | undefined }> {
@@ -303,6 +333,18 @@ export class NodeResources {
     }
     await Promise.all(freed.map((id) => this.store.blobStore.delete(id)));
   }
+}
+
+const syncTokenPrefix = 'http://partage.invalid/ns/sync/';
+
+/** A sync token is a URI (RFC 6578 §3.2) naming the collection and a change-log position. */
+export const syncTokenOf = (collectionId: number, seq: number): string => `${syncTokenPrefix}${collectionId}/${seq}`;
+
+function parseSyncToken(token: string, collectionId: number): number | undefined {
+  if (!token.startsWith(syncTokenPrefix)) return undefined;
+  const [id, seq] = token.slice(syncTokenPrefix.length).split('/');
+  if (Number(id) !== collectionId || seq === undefined || !/^\d+$/.test(seq)) return undefined;
+  return Number(seq);
 }
 
 function textContent(element: XmlElement): string {

@@ -12,6 +12,7 @@ export * from './testing.js';
 export type { Executor, Db } from './repositories/executor.js';
 export * from './repositories/account-repository.js';
 export * from './repositories/node-repository.js';
+export * from './repositories/calendar-object-repository.js';
 export * from './repositories/lock-repository.js';
 export * from './repositories/login-failure-repository.js';
 export * from './repositories/repositories.js';

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as calendarObjects from './migrations/0002-calendar-objects.js';
 import type { Database } from './schema/index.js';
 
 /**
@@ -8,6 +9,7 @@ import type { Database } from './schema/index.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-calendar-objects': calendarObjects,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -166,11 +166,19 @@ export const currentUserPrivilegeSet = defineProperty({
   },
 });
 
+/** DAV:sync-token (RFC 6578 §4) of a collection that keeps a change log. */
+export const syncToken = defineProperty({
+  name: dav('sync-token'),
+  appliesTo: (r): r is Resource => r.isCollection && r.ops.syncToken !== undefined,
+  inAllprop: false,
+  get: async (r) => r.ops.syncToken?.(),
+});
+
 /** The live properties every resource has. */
 export const coreProperties: readonly PropertyHandler[] = [
   resourceType, getEtag, getContentLength, getContentType, getLastModified, creationDate, displayName,
   supportedLock, lockDiscovery, currentUserPrincipal, principalCollectionSet, owner, quotaUsedBytes,
-  quotaAvailableBytes, supportedReportSet, currentUserPrivilegeSet,
+  quotaAvailableBytes, supportedReportSet, currentUserPrivilegeSet, syncToken,
 ];
 
 /** Href helper re-exported for modules that build principal properties. */

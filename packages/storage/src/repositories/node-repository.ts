@@ -219,6 +219,25 @@ export class NodeRepository {
     await this.db.insertInto('change').values({ collectionId, memberName, changeKind }).execute();
   }
 
+  /**
+   * Members of a collection changed after `seq`, each with its latest change, oldest
+   * first; at most `limit` (then `truncated`). Member names are those of the change log.
+   */
+  async changesSince(
+    collectionId: number,
+    seq: number,
+    limit: number | undefined,
+  ): Promise<{ changes: { memberName: string; changeKind: ChangeKind; seq: number }[]; truncated: boolean }> {
+    const rows = await sql<{ memberName: string; changeKind: ChangeKind; seq: number }>`
+      select member_name, (array_agg(change_kind order by seq desc))[1] as change_kind, max(seq) as seq
+      from change where collection_id = ${collectionId} and seq > ${seq}
+      group by member_name order by max(seq)
+      ${limit === undefined ? sql`` : sql`limit ${limit + 1}`}`.execute(this.db);
+    const all = rows.rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    const truncated = limit !== undefined && all.length > limit;
+    return { changes: truncated ? all.slice(0, limit) : all, truncated };
+  }
+
   async latestChange(collectionId: number): Promise<number | undefined> {
     const row = await this.db
       .selectFrom('change')

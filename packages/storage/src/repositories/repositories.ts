@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema/index.js';
 import { AccountRepository } from './account-repository.js';
+import { CalendarObjectRepository } from './calendar-object-repository.js';
 import type { Executor } from './executor.js';
 import { LockRepository } from './lock-repository.js';
 import { LoginFailureRepository } from './login-failure-repository.js';
@@ -12,6 +13,7 @@ export interface Repositories {
   readonly nodes: NodeRepository;
   readonly locks: LockRepository;
   readonly loginFailures: LoginFailureRepository;
+  readonly calendarObjects: CalendarObjectRepository;
 }
 
 /** Repositories over the database or a transaction. */
@@ -21,6 +23,7 @@ export function repositories(db: Executor): Repositories {
     nodes: new NodeRepository(db),
     locks: new LockRepository(db),
     loginFailures: new LoginFailureRepository(db),
+    calendarObjects: new CalendarObjectRepository(db),
   };
 }
 

@@ -121,6 +121,21 @@ export interface BlobChunkTable {
   data: Uint8Array;
 }
 
+/** A calendar object resource: the client's iCalendar text and its prefilter columns. */
+export interface CalendarObjectTable {
+  nodeId: number;
+  folderId: number;
+  uid: string;
+  componentType: string;
+  /** Earliest instance start; null when the object has none. */
+  firstStart: Date | null;
+  /** Latest instance end; null when unbounded (or none). */
+  lastEnd: Date | null;
+  isRecurring: boolean;
+  classification: Generated<string>;
+  data: string;
+}
+
 /** The kysely view of the schema; SQL names are snake_case (CamelCasePlugin). */
 export interface Database {
   domain: DomainTable;
@@ -133,4 +148,5 @@ export interface Database {
   davLock: DavLockTable;
   loginFailure: LoginFailureTable;
   blobChunk: BlobChunkTable;
+  calendarObject: CalendarObjectTable;
 }
