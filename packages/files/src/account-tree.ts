@@ -1,6 +1,8 @@
 import type { DavPath } from '@partage/dav-core';
 import { repositories } from '@partage/storage';
-import { NodeResources, type NodeAccount, type NodeResource, type NodeStore } from './node-resource.js';
+import type { FolderKindSpec } from './item-content.js';
+import { NodeResources } from './node-resource.js';
+import type { NodeAccount, NodeResource, NodeStore } from './node-types.js';
 
 /**
  * Resolves paths inside an account's home (`/webdav/<email>/…`) to node resources.
@@ -8,10 +10,14 @@ import { NodeResources, type NodeAccount, type NodeResource, type NodeStore } fr
  * @example const resource = await tree.resolve(account, ['webdav', email], ['Documents', 'a.txt']);
  */
 export class AccountTree {
-  private readonly resources: NodeResources;
+  readonly resources: NodeResources;
 
-  constructor(private readonly store: NodeStore, principalHref: (email: string) => string) {
-    this.resources = new NodeResources(store, principalHref);
+  constructor(
+    private readonly store: NodeStore,
+    principalHref: (email: string) => string,
+    kinds: readonly FolderKindSpec[],
+  ) {
+    this.resources = new NodeResources(store, principalHref, kinds);
   }
 
   async resolve(account: NodeAccount, homePath: DavPath, segments: DavPath): Promise<NodeResource | undefined> {

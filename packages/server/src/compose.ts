@@ -1,5 +1,5 @@
 import { createDavServer } from '@partage/dav-core';
-import { filesModule } from '@partage/files';
+import { filesKind, filesModule } from '@partage/files';
 import { openDatabase, type OpenedDatabase } from '@partage/storage';
 import { join } from 'node:path';
 import { AccountService } from './accounts.js';
@@ -39,7 +39,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const { db, blobStore } = database;
   const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
   const dav = createDavServer({
-    tree: new PartageTree(db, blobStore, database.readCache),
+    tree: new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore)]),
     authorizer: ownerAuthorizer,
     locks: createLockStore(db),
     modules: [filesModule, principalsModule],

@@ -1,5 +1,5 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
-import { AccountTree } from '@partage/files';
+import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
 import { principalHref, principalResource, principalsPath } from './principals.js';
 
@@ -14,8 +14,9 @@ export class PartageTree implements ResourceTree {
     private readonly db: Db,
     blobStore: BlobStore,
     private readonly readCache: ReadCache,
+    kinds: readonly FolderKindSpec[],
   ) {
-    this.accounts = new AccountTree({ db, blobStore, readCache }, principalHref);
+    this.accounts = new AccountTree({ db, blobStore, readCache }, principalHref, kinds);
   }
 
   async resolve(path: DavPath, ctx: RequestContext): Promise<Resource | undefined> {

@@ -11,7 +11,8 @@ export interface NodeContent {
   contentType: string | null;
   contentLength: number;
   etag: string;
-  blobId: string;
+  /** Null when the content lives in a table of its kind (calendar objects, cards). */
+  blobId: string | null;
 }
 
 /** The tree of an account: home, folders, subfolders and items (one `node` row each). */
@@ -98,7 +99,10 @@ export class NodeRepository {
     return row;
   }
 
-  async createFile(values: { accountId: number; parentId: number; name: string } & NodeContent): Promise<NodeRow> {
+  /** Creates an item; `folderKind` is the kind of item (the kind of its folder). */
+  async createFile(
+    values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
+  ): Promise<NodeRow> {
     const row = await this.db
       .insertInto('node')
       .values({ ...values, isCollection: false })

@@ -1,0 +1,67 @@
+import type { Readable } from 'node:stream';
+import type { ClarkName, XmlElement } from '@partage/dav-xml';
+import type { ContentMeta } from '@partage/dav-core';
+import type { FolderKind, NodeRow, Repositories } from '@partage/storage';
+import type { NodeAccount } from './node-types.js';
+
+/** A new version of an item's content, checked and ready to be recorded. */
+export interface PreparedContent {
+  readonly sizeBytes: number;
+  readonly etag: string;
+  readonly contentType: string | null;
+  /** Set when the bytes live in the blob store. */
+  readonly blobId: string | null;
+  /** False when the server stored something other than the client's bytes (RFC 4791 §5.3.4: no ETag then). */
+  readonly isVerbatim: boolean;
+  /** Writes the rows that go with the node, inside the node's transaction. */
+  persist(repos: Repositories, node: NodeRow): Promise<void>;
+  /** Undoes what `prepare` did outside the database (after a failed or refused write). */
+  discard(): Promise<void>;
+}
+
+/** Where an item is written: its folder, its current node when it exists, the space left. */
+export interface WriteTarget {
+  readonly folder: NodeRow;
+  readonly existing: NodeRow | undefined;
+  readonly account: NodeAccount;
+  readonly name: string;
+  /** Bytes the account may still store (undefined: no quota). */
+  readonly spaceLeftBytes: number | undefined;
+}
+
+/**
+ * How the items of one folder kind keep their content: blobs for files, iCalendar text
+ * with prefilter columns for calendars, vCard text for address books.
+ */
+export interface ItemContent {
+  /** Reads, checks and stages a body (outside any transaction: it may stream a large file). */
+  prepare(body: AsyncIterable<Uint8Array>, meta: ContentMeta, target: WriteTarget): Promise<PreparedContent>;
+  /** The stored content. */
+  read(node: NodeRow): Promise<Readable>;
+  /** Copies the content of `from` for the new node `to` (inside the copy's transaction); returns a blob to drop if the transaction fails. */
+  copy(repos: Repositories, from: NodeRow, to: NodeRow): Promise<void>;
+  /** Follows an item moved to another folder of the same kind (inside the move's transaction). */
+  moved?(repos: Repositories, node: NodeRow, folder: NodeRow): Promise<void>;
+  /** Prepares what `copy` needs outside the transaction (blob copies); keyed by source node id. */
+  stageCopies(nodes: readonly NodeRow[]): Promise<Map<number, string>>;
+  /** Drops staged copies after a failed transaction. */
+  discardCopies(staged: ReadonlyMap<number, string>): Promise<void>;
+}
+
+/** A folder kind: how its collections look and how its items are stored (STYLE §1: one module each). */
+export interface FolderKindSpec {
+  readonly kind: FolderKind;
+  /** `DAV:resourcetype` children of its collections besides `collection`. */
+  readonly resourceTypes: readonly ClarkName[];
+  /** Whether its collections may contain collections (files folders nest; calendars do not). */
+  readonly allowsSubcollections: boolean;
+  readonly content: ItemContent;
+  /**
+   * Creates a folder of this kind in a home from an extended MKCOL or MKCALENDAR body
+   * (RFC 5689, RFC 4791 §5.3.1); returns the dead properties to store with it. Throws
+   * DavError for a body it refuses.
+   */
+  readonly newFolder?: (body: XmlElement | undefined) => { components: string | null; properties: XmlElement[] };
+  /** Whether an extended MKCOL body asks for a folder of this kind (its resourcetype). */
+  readonly accepts?: (body: XmlElement) => boolean;
+}

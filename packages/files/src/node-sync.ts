@@ -1,0 +1,49 @@
+import { davConditions, type ChangeSet, type DavPath, type Resource } from '@partage/dav-core';
+import { repositories, type Db, type NodeRow } from '@partage/storage';
+
+const syncTokenPrefix = 'http://partage.invalid/ns/sync/';
+
+/** A sync token is a URI (RFC 6578 §3.2) naming the collection and a change-log position. */
+export const syncTokenOf = (collectionId: number, seq: number): string => `${syncTokenPrefix}${collectionId}/${seq}`;
+
+/** The change-log position in a token this collection issued, or undefined. */
+export function parseSyncToken(token: string, collectionId: number): number | undefined {
+  if (!token.startsWith(syncTokenPrefix)) return undefined;
+  const [id, seq] = token.slice(syncTokenPrefix.length).split('/');
+  if (Number(id) !== collectionId || seq === undefined || !/^\d+$/.test(seq)) return undefined;
+  return Number(seq);
+}
+
+/** The collection's current sync token; also its CTag. */
+export async function currentSyncToken(db: Db, node: NodeRow): Promise<string> {
+  return syncTokenOf(node.id, (await repositories(db).nodes.latestChange(node.id)) ?? 0);
+}
+
+/**
+ * RFC 6578 changes of a collection from its change log. The initial sync reads the whole
+ * log too, so that a limit can be honoured and resumed; it never reports removals.
+ */
+export async function changesOf(
+  db: Db,
+  node: NodeRow,
+  path: DavPath,
+  members: () => Promise<Resource[]>,
+  token: string | undefined,
+  limit: number | undefined,
+): Promise<ChangeSet> {
+  const nodes = repositories(db).nodes;
+  const latest = (await nodes.latestChange(node.id)) ?? 0;
+  const seq = token === undefined ? 0 : parseSyncToken(token, node.id);
+  if (seq === undefined || seq > latest) throw davConditions.validSyncToken();
+  const { changes, truncated } = await nodes.changesSince(node.id, seq, limit);
+  const lastSeq = changes.length > 0 ? (changes[changes.length - 1]?.seq ?? seq) : latest;
+  const byName = new Map((await members()).map((m) => [m.path[m.path.length - 1] ?? '', m]));
+  const changed: Resource[] = [];
+  const removed: DavPath[] = [];
+  for (const change of changes) {
+    const member = byName.get(change.memberName);
+    if (member) changed.push(member);
+    else if (token !== undefined) removed.push([...path, change.memberName]);
+  }
+  return { syncToken: syncTokenOf(node.id, truncated ? lastSeq : latest), changed, removed, truncated };
+}
