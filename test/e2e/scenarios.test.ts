@@ -40,7 +40,7 @@ async function run(step: Step, vars: Map<string, string>, user: string): Promise
       : chunked
         ? { body: new Blob([payload]).stream(), duplex: 'half' as const }
         : { body: payload };
-  const response = await fetch(server.url + fill(step.path), { method: step.method, headers, ...init });
+  const response = await fetch(server.url + fill(step.path), { method: step.method, headers, redirect: 'manual', ...init });
   const body = await response.text();
   const where = `${step.title}: ${step.method} ${fill(step.path)} → ${response.status}\n${body.slice(0, 800)}`;
   for (const assertion of step.assertions) {

@@ -82,6 +82,7 @@ export function createDavServer(options: DavServerOptions): DavServer {
         trailingSlash,
         principal: request.principal,
         readBody: () => (bodyRead ??= readText(request.body, limits.xml.maxBytes)),
+        memo: new Map(),
       };
       const method = registry.method(request.method.toUpperCase());
       if (!method) {

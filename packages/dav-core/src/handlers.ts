@@ -17,8 +17,12 @@ export interface PropertyHandler<R extends Resource = Resource> {
    * with the dead ones, so that a PROPPATCH stays atomic. Others are protected.
    */
   readonly isWritable: boolean;
-  /** `undefined` = not set; the property is reported in a 404 propstat. */
-  get(resource: R, ctx: RequestContext, server: DavServerContext): Promise<PropValue | undefined>;
+  /**
+   * `undefined` = not set; the property is reported in a 404 propstat. `requested` is the
+   * element the client named it with, for properties that take parameters in a report
+   * (`CALDAV:calendar-data` with `expand`, RFC 4791 §9.6).
+   */
+  get(resource: R, ctx: RequestContext, server: DavServerContext, requested?: XmlElement): Promise<PropValue | undefined>;
 }
 
 /** Declares a property handler; `isWritable` defaults to false (protected). */

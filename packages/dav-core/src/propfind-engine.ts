@@ -11,7 +11,7 @@ import type { DavServerContext } from './server-context.js';
 export type PropRequest =
   | { readonly kind: 'allprop'; readonly include: readonly ClarkName[] }
   | { readonly kind: 'propname' }
-  | { readonly kind: 'prop'; readonly names: readonly ClarkName[] };
+  | { readonly kind: 'prop'; readonly names: readonly ClarkName[]; readonly elements?: readonly XmlElement[] };
 
 /** Reads a `DAV:propfind` body; an empty body means allprop. */
 export function parsePropfind(body: XmlElement | undefined): PropRequest {
@@ -25,8 +25,14 @@ export function parsePropfind(body: XmlElement | undefined): PropRequest {
     const include = findChild(body, dav('include'));
     return { kind: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
   }
-  if (first.name === dav('prop')) return { kind: 'prop', names: childElements(first).map((e) => e.name) };
+  if (first.name === dav('prop')) return propRequestOf(first);
   throw new DavError(400, undefined, `unexpected ${first.name} in DAV:propfind`);
+}
+
+/** The request of a `DAV:prop` element, keeping the elements for properties with parameters. */
+export function propRequestOf(prop: XmlElement): PropRequest {
+  const elements = childElements(prop);
+  return { kind: 'prop', names: elements.map((e) => e.name), elements };
 }
 
 function toNodes(value: PropValue): readonly XmlNode[] {
@@ -61,7 +67,10 @@ export async function propertiesResponse(
     for (const name of new Set(names)) {
       const handler = server.registry.property(name, resource);
       let value: PropValue | undefined;
-      if (handler) value = await handler.get(resource, ctx, server);
+      if (handler) {
+        const requested = request.kind === 'prop' ? request.elements?.find((e) => e.name === name) : undefined;
+        value = await handler.get(resource, ctx, server, requested);
+      }
       if (value === undefined) {
         const stored = dead.find((p) => p.name === name);
         if (stored) {

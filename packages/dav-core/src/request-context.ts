@@ -34,4 +34,9 @@ export interface RequestContext {
    * so that `lockdiscovery` on each member needs no query of its own.
    */
   lockScope?: { readonly root: string; readonly locks: readonly ActiveLock[] } | undefined;
+  /**
+   * Per-request caches that modules fill in bulk before rendering many resources (a
+   * report prefetching the calendar data of its matches), keyed by the module's symbol.
+   */
+  readonly memo: Map<symbol, unknown>;
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ClarkName, XmlElement } from '@partage/dav-xml';
-import type { ContentMeta } from '@partage/dav-core';
+import type { ContentMeta, DavPath } from '@partage/dav-core';
 import type { FolderKind, NodeRow, Repositories } from '@partage/storage';
 import type { NodeAccount } from './node-types.js';
 
@@ -22,6 +22,8 @@ export interface PreparedContent {
 /** Where an item is written: its folder, its current node when it exists, the space left. */
 export interface WriteTarget {
   readonly folder: NodeRow;
+  /** The folder's DAV path, to name other members in errors (`no-uid-conflict`). */
+  readonly folderPath: DavPath;
   readonly existing: NodeRow | undefined;
   readonly account: NodeAccount;
   readonly name: string;

@@ -86,7 +86,7 @@ export class NodeResources {
         write: async (body, meta) => {
           const folder = node.parentId === null ? undefined : await repositories(store.db).nodes.byId(node.parentId);
           if (!folder) throw new DavError(409, undefined, 'the folder of this item is gone');
-          return replaceItem(store, spec, folder, node, account, body, meta);
+          return replaceItem(store, spec, folder, path.slice(0, -1), node, account, body, meta);
         },
       };
     }
@@ -108,7 +108,7 @@ export class NodeResources {
     const spec = this.spec(folderKind);
     return {
       ...collection,
-      createMember: (name, body, meta) => createItem(store, spec, node, account, name, body, meta),
+      createMember: (name, body, meta) => createItem(store, spec, node, path, account, name, body, meta),
       ...(spec.allowsSubcollections
         ? { createCollection: (name, body) => createCollection(store, node, account, name, spec, body) }
         : {}),

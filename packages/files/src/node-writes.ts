@@ -1,5 +1,5 @@
 import { dav, writeXml, type ClarkName, type XmlElement } from '@partage/dav-xml';
-import { DavError, type ContentMeta, type WriteResult } from '@partage/dav-core';
+import { DavError, type ContentMeta, type DavPath, type WriteResult } from '@partage/dav-core';
 import { isUniqueViolation, repositories, withTransaction, type NodeRow } from '@partage/storage';
 import type { FolderKindSpec } from './item-content.js';
 import { validateMemberName } from './names.js';
@@ -17,6 +17,7 @@ export async function createItem(
   store: NodeStore,
   spec: FolderKindSpec,
   folder: NodeRow,
+  folderPath: DavPath,
   account: NodeAccount,
   name: string,
   body: AsyncIterable<Uint8Array>,
@@ -25,6 +26,7 @@ export async function createItem(
   validateMemberName(name);
   const prepared = await spec.content.prepare(body, meta, {
     folder,
+    folderPath,
     existing: undefined,
     account,
     name,
@@ -60,6 +62,7 @@ export async function replaceItem(
   store: NodeStore,
   spec: FolderKindSpec,
   folder: NodeRow,
+  folderPath: DavPath,
   node: NodeRow,
   account: NodeAccount,
   body: AsyncIterable<Uint8Array>,
@@ -67,6 +70,7 @@ export async function replaceItem(
 ): Promise<WriteResult> {
   const prepared = await spec.content.prepare(body, meta, {
     folder,
+    folderPath,
     existing: node,
     account,
     name: node.name,

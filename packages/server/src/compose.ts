@@ -1,4 +1,5 @@
 import { createDavServer } from '@partage/dav-core';
+import { calendarModule } from '@partage/calendar';
 import { filesKind, filesModule } from '@partage/files';
 import { openDatabase, type OpenedDatabase } from '@partage/storage';
 import { join } from 'node:path';
@@ -38,11 +39,13 @@ export async function createPartage(config: Config, options: { database?: Opened
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
   const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
+  const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
+  const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind]);
   const dav = createDavServer({
-    tree: new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore)]),
+    tree,
     authorizer: ownerAuthorizer,
     locks: createLockStore(db),
-    modules: [filesModule, principalsModule],
+    modules: [filesModule, principalsModule, calendar.davModule(tree.resources)],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
     principalCollections: ['/webdav/principals/'],
     logger,

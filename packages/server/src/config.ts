@@ -20,6 +20,7 @@ const schema = z.object({
   PARTAGE_TRUSTED_PROXIES: z.string().default(''),
   PARTAGE_MAX_XML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   PARTAGE_MAX_XML_DEPTH: z.coerce.number().int().positive().default(64),
+  PARTAGE_MAX_RESOURCE_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   PARTAGE_MAX_LOCK_SECONDS: z.coerce.number().int().positive().default(3600),
   PARTAGE_DEFAULT_QUOTA_BYTES: z.coerce.number().int().nonnegative().optional(),
   PARTAGE_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
@@ -44,6 +45,8 @@ export interface Config {
   readonly maxXmlBytes: number;
   readonly maxXmlDepth: number;
   readonly maxLockSeconds: number;
+  /** Largest calendar object or card (`max-resource-size`). */
+  readonly maxResourceBytes: number;
   readonly defaultQuotaBytes: number | undefined;
   readonly login: { readonly maxFailures: number; readonly windowMs: number; readonly blockMs: number };
   readonly credentialCacheMs: number;
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxXmlBytes: c.PARTAGE_MAX_XML_BYTES,
     maxXmlDepth: c.PARTAGE_MAX_XML_DEPTH,
     maxLockSeconds: c.PARTAGE_MAX_LOCK_SECONDS,
+    maxResourceBytes: c.PARTAGE_MAX_RESOURCE_BYTES,
     defaultQuotaBytes: c.PARTAGE_DEFAULT_QUOTA_BYTES,
     login: {
       maxFailures: c.PARTAGE_LOGIN_MAX_FAILURES,

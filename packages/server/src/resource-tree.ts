@@ -9,6 +9,10 @@ import { principalHref, principalResource, principalsPath } from './principals.j
  */
 export class PartageTree implements ResourceTree {
   private readonly accounts: AccountTree;
+  /** The node resources of every home, for modules that build members in bulk (reports). */
+  get resources() {
+    return this.accounts.resources;
+  }
 
   constructor(
     private readonly db: Db,

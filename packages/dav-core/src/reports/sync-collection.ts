@@ -1,10 +1,10 @@
-import { childElements, dav, el, findChild, textOf } from '@partage/dav-xml';
+import { dav, el, findChild, textOf } from '@partage/dav-xml';
 import { davConditions } from '../conditions.js';
 import { DavError } from '../dav-error.js';
 import { hrefOf } from '../dav-path.js';
 import { defineReport } from '../handlers.js';
 import { multistatus, statusResponse } from '../multistatus.js';
-import { propertiesResponse, type PropRequest } from '../propfind-engine.js';
+import { propertiesResponse, propRequestOf, type PropRequest } from '../propfind-engine.js';
 import { readable } from '../guard.js';
 import type { Resource } from '../resource.js';
 
@@ -42,7 +42,7 @@ export const syncCollectionReport = defineReport<SyncCollectionQuery>({
     return {
       syncToken: token === '' ? undefined : token,
       limit,
-      properties: { kind: 'prop', names: prop ? childElements(prop).map((e) => e.name) : [] },
+      properties: prop ? propRequestOf(prop) : { kind: 'prop', names: [] },
     };
   },
   run: async (query, collection, ctx, server) => {

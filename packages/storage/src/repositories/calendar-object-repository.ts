@@ -56,8 +56,9 @@ export class CalendarObjectRepository {
     if (componentTypes && componentTypes.length > 0) query = query.where('componentType', 'in', [...componentTypes]);
     const start = range?.start;
     const end = range?.end;
-    if (start) query = query.where((eb) => eb.or([eb('lastEnd', 'is', null), eb('lastEnd', '>', start)]));
-    if (end) query = query.where((eb) => eb.or([eb('firstStart', 'is', null), eb('firstStart', '<', end)]));
+    // Inclusive bounds: zero-length instances at a bound still match some RFC 4791 §9.9 tests.
+    if (start) query = query.where((eb) => eb.or([eb('lastEnd', 'is', null), eb('lastEnd', '>=', start)]));
+    if (end) query = query.where((eb) => eb.or([eb('firstStart', 'is', null), eb('firstStart', '<=', end)]));
     return query.execute();
   }
 }

@@ -32,6 +32,18 @@ export class NodeRepository {
     return this.db.selectFrom('node').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Nodes by id, in one query. */
+  byIds(ids: readonly number[]): Promise<NodeRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('node').selectAll().where('id', 'in', [...ids]).execute();
+  }
+
+  /** Members of a collection by name, in one query. */
+  childrenNamed(parentId: number, names: readonly string[]): Promise<NodeRow[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('node').selectAll().where('parentId', '=', parentId).where('name', 'in', [...names]).execute();
+  }
+
   child(parentId: number, name: string): Promise<NodeRow | undefined> {
     return this.db
       .selectFrom('node')

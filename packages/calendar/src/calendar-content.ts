@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { repositories, type Db, type NodeRow } from '@partage/storage';
+import { hrefOf } from '@partage/dav-core';
+import type { ItemContent } from '@partage/files';
+import { InvalidCalendarData, parseCalendarObject, TooManyInstances, type ComponentType } from '@partage/ical';
+import { calendarConditions } from './conditions.js';
+import type { CalendarLimits } from './calendar-limits.js';
+import { componentsOf, floatingTimezoneOf } from './calendar-folder.js';
+
+async function readText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw calendarConditions.maxResourceSize(maxBytes);
+    chunks.push(Buffer.from(chunk));
+  }
+  const bytes = Buffer.concat(chunks);
+  const text = bytes.toString('utf8');
+  if (Buffer.byteLength(text, 'utf8') !== bytes.length || text.includes('\uFFFD')) {
+    throw calendarConditions.validCalendarData('calendar data must be UTF-8');
+  }
+  return text;
+}
+
+/**
+ * Calendar object resources (RFC 4791 §4.1): validated with ical.js, stored as the client
+ * sent them with their prefilter columns; the ETag is the hash of those bytes.
+ */
+export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
+  return {
+    prepare: async (body, meta, target) => {
+      const type = meta.contentType?.split(';')[0]?.trim().toLowerCase();
+      if (type !== undefined && type !== 'text/calendar') {
+        throw calendarConditions.supportedCalendarData(`calendar objects are text/calendar, not ${type}`);
+      }
+      if (meta.contentLength !== undefined && meta.contentLength > limits.maxResourceBytes) {
+        throw calendarConditions.maxResourceSize(limits.maxResourceBytes);
+      }
+      const text = await readText(body, limits.maxResourceBytes);
+      const allowed = componentsOf(target.folder);
+      const floatingTimezone = await floatingTimezoneOf(db, target.folder);
+      let summary;
+      try {
+        summary = parseCalendarObject(text, { allowedComponents: allowed, ...(floatingTimezone ? { floatingTimezone } : {}) });
+      } catch (error) {
+        if (error instanceof InvalidCalendarData) {
+          if (error.condition === 'supported-calendar-component') throw calendarConditions.supportedCalendarComponent(error.message);
+          if (error.condition === 'valid-calendar-object-resource') throw calendarConditions.validCalendarObjectResource(error.message);
+          throw calendarConditions.validCalendarData(error.message);
+        }
+        if (error instanceof TooManyInstances) throw calendarConditions.maxInstances();
+        throw error;
+      }
+      if (summary.lastEnd && summary.lastEnd < limits.minDateTime) throw calendarConditions.minDateTime();
+      if (summary.firstStart && summary.firstStart > limits.maxDateTime) throw calendarConditions.maxDateTime();
+      const holder = await repositories(db).calendarObjects.nodeWithUid(target.folder.id, summary.uid);
+      if (holder !== undefined && holder !== target.existing?.id) {
+        const other = await repositories(db).nodes.byId(holder);
+        throw calendarConditions.noUidConflict(hrefOf([...target.folderPath, other?.name ?? ''], false));
+      }
+      const etag = `"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
+      return {
+        sizeBytes: Buffer.byteLength(text, 'utf8'),
+        etag,
+        contentType: 'text/calendar; charset=utf-8',
+        blobId: null,
+        isVerbatim: true,
+        persist: async (repos, node: NodeRow) => {
+          await repos.calendarObjects.upsert(node.id, target.folder.id, {
+            uid: summary.uid,
+            componentType: summary.componentType,
+            firstStart: summary.firstStart,
+            lastEnd: summary.lastEnd,
+            isRecurring: summary.isRecurring,
+            classification: summary.classification,
+            data: text,
+          });
+        },
+        discard: async () => undefined,
+      };
+    },
+    read: async (node) => {
+      const row = await repositories(db).calendarObjects.byNode(node.id);
+      return Readable.from([Buffer.from(row?.data ?? '', 'utf8')]);
+    },
+    copy: async (repos, from, to) => {
+      const row = await repos.calendarObjects.byNode(from.id);
+      if (!row || to.parentId === null) return;
+      const { nodeId: _n, folderId: _f, ...values } = row;
+      await repos.calendarObjects.upsert(to.id, to.parentId, values);
+    },
+    moved: async (repos, node, folder) => {
+      await repos.calendarObjects.setFolder([node.id], folder.id);
+    },
+    stageCopies: async () => new Map(),
+    discardCopies: async () => undefined,
+  };
+}
+
+export type { ComponentType };

@@ -1,0 +1,30 @@
+/**
+ * iCalendar for Partage: parse and validate calendar objects, expand recurrences, evaluate
+ * calendar-query filters, render calendar-data and free-busy. The only importer of ical.js;
+ * pure (no XML, no database). STYLE §1.
+ */
+export { registerTimezones } from './register-timezones.js';
+export { InvalidCalendarData, type CalendarDataCondition } from './invalid-calendar-data.js';
+export { TooManyInstances } from './too-many-instances.js';
+export { parseCalendarObject, type CalendarObjectSummary, type ParseOptions } from './parse-calendar-object.js';
+export { instancesBetween, type InstancesOptions } from './instances-between.js';
+export { matchesFilter } from './matches-filter.js';
+export { renderCalendarData } from './render-calendar-data.js';
+export { busyPeriods } from './busy-periods.js';
+export { renderFreeBusy, prodId } from './render-free-busy.js';
+export {
+  componentTypes,
+  maxDate,
+  minDate,
+  type BusyPeriod,
+  type CalendarDataRequest,
+  type CompFilter,
+  type ComponentType,
+  type CompSelector,
+  type FloatingOptions,
+  type Instance,
+  type ParamFilter,
+  type PropFilter,
+  type TextMatch,
+  type TimeRange,
+} from './types.js';
