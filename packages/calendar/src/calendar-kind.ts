@@ -1,8 +1,9 @@
 import { childElements, dav, findChild, type XmlElement } from '@partage/dav-xml';
 import { DavError, type Resource } from '@partage/dav-core';
 import { isNodeResource, type FolderKindSpec, type NodeResource } from '@partage/files';
-import type { Db } from '@partage/storage';
-import { componentTypes } from '@partage/ical';
+import { Readable } from 'node:stream';
+import { repositories, type Db } from '@partage/storage';
+import { componentTypes, mergeCalendars } from '@partage/ical';
 import { calendarContent } from './calendar-content.js';
 import type { CalendarLimits } from './calendar-limits.js';
 import { caldav } from './names.js';
@@ -66,6 +67,13 @@ export function calendarKind(db: Db, limits: CalendarLimits): FolderKindSpec {
     allowsSubcollections: false,
     content: calendarContent(db, limits),
     newFolder: newCalendar,
+    exportFolder: {
+      contentType: 'text/calendar; charset=utf-8',
+      read: async (folder) => {
+        const rows = await repositories(db).calendarObjects.findCandidates(folder.id, undefined, undefined);
+        return Readable.from([Buffer.from(mergeCalendars(rows.map((r) => r.data)), 'utf8')]);
+      },
+    },
     accepts: asksForCalendar,
   };
 }

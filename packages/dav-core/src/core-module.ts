@@ -10,6 +10,7 @@ import { propfindMethod } from './methods/propfind.js';
 import { proppatchMethod } from './methods/proppatch.js';
 import { putMethod } from './methods/put.js';
 import { reportMethod } from './methods/report.js';
+import { expandPropertyReport } from './reports/expand-property.js';
 import { syncCollectionReport } from './reports/sync-collection.js';
 
 /** WebDAV itself (RFC 4918 class 1 and 2): every method and the live properties of every resource. */
@@ -17,7 +18,7 @@ export const coreModule: DavModule = {
   name: 'webdav',
   features: [],
   properties: coreProperties,
-  reports: [syncCollectionReport],
+  reports: [syncCollectionReport, expandPropertyReport],
   methods: [
     optionsMethod, propfindMethod, proppatchMethod, getMethod, headMethod, putMethod, deleteMethod, mkcolMethod,
     copyMethod, moveMethod, lockMethod, unlockMethod, reportMethod,

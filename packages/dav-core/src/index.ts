@@ -16,3 +16,4 @@ export * from './dav-server.js';
 export { coreModule } from './core-module.js';
 export * from './reports/sync-collection.js';
 export { coreProperties } from './properties/core-properties.js';
+export * from './reports/expand-property.js';

@@ -64,6 +64,8 @@ export interface FolderKindSpec {
    * DavError for a body it refuses.
    */
   readonly newFolder?: (body: XmlElement | undefined) => { components: string | null; properties: XmlElement[] };
+  /** GET on a folder of this kind: the whole folder as one document (a calendar as one `.ics`). */
+  readonly exportFolder?: { readonly contentType: string; read(folder: NodeRow): Promise<Readable> };
   /** Whether an extended MKCOL body asks for a folder of this kind (its resourcetype). */
   readonly accepts?: (body: XmlElement) => boolean;
 }

@@ -40,7 +40,11 @@ export class NodeResources {
       etag: node.etag ?? undefined,
       lastModified: node.modifiedAt,
       createdAt: node.createdAt,
-      contentType: node.isCollection ? undefined : (node.contentType ?? 'application/octet-stream'),
+      contentType: node.isCollection
+        ? folderKind === 'home'
+          ? undefined
+          : this.spec(folderKind).exportFolder?.contentType
+        : (node.contentType ?? 'application/octet-stream'),
       contentLength: node.isCollection ? undefined : Number(node.contentLength),
       displayName: node.displayName ?? undefined,
       ownerHref: this.principalHref(account.email),
@@ -106,8 +110,10 @@ export class NodeResources {
       };
     }
     const spec = this.spec(folderKind);
+    const exported = spec.exportFolder;
     return {
       ...collection,
+      ...(exported ? { read: () => exported.read(node) } : {}),
       createMember: (name, body, meta) => createItem(store, spec, node, path, account, name, body, meta),
       ...(spec.allowsSubcollections
         ? { createCollection: (name, body) => createCollection(store, node, account, name, spec, body) }

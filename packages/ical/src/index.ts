@@ -28,3 +28,4 @@ export {
   type TextMatch,
   type TimeRange,
 } from './types.js';
+export { mergeCalendars, splitCalendar } from './merge-calendars.js';

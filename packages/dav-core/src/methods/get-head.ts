@@ -78,8 +78,12 @@ async function get(ctx: RequestContext, server: DavServerContext, withBody: bool
       body: withBody ? page : undefined,
     };
   }
-  const size = resource.contentLength ?? 0;
   headers['content-type'] = resource.contentType ?? 'application/octet-stream';
+  if (resource.contentLength === undefined) {
+    // Generated content (a collection exported as one document): streamed, no ranges.
+    return { status: 200, headers, body: withBody ? await resource.ops.read() : undefined };
+  }
+  const size = resource.contentLength;
   headers['accept-ranges'] = 'bytes';
   const ifRange = ctx.request.headers['if-range'];
   const range = ifRange !== undefined && ifRange !== resource.etag ? undefined : parseRange(ctx.request.headers['range'], size);
