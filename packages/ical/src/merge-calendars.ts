@@ -19,7 +19,8 @@ export function mergeCalendars(texts: Iterable<string>): string {
     } catch {
       continue;
     }
-    for (const component of root.getAllSubcomponents()) {
+    // A copy: adding a component to `merged` takes it out of `root`'s list.
+    for (const component of [...root.getAllSubcomponents()]) {
       if (component.name === 'vtimezone') {
         const tzid = String(component.getFirstPropertyValue('tzid'));
         if (timezones.has(tzid)) continue;
@@ -50,7 +51,7 @@ export function splitCalendar(text: string): { uid: string; text: string }[] {
   const byUid = new Map<string, ICAL.Component[]>();
   const order: string[] = [];
   for (const root of roots) {
-    for (const component of root.getAllSubcomponents()) {
+    for (const component of [...root.getAllSubcomponents()]) {
       if (component.name === 'vtimezone') {
         timezones.set(String(component.getFirstPropertyValue('tzid')), component);
         continue;

@@ -8,6 +8,7 @@ import type { AccountJson } from './api/representations.js';
 import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
 import { startServer } from './serve.js';
+import { runExport, runImport } from './calendar-cli.js';
 
 /** A failure the user can fix, reported as one line and exit status 2. */
 class CliError extends Error {
@@ -226,6 +227,22 @@ program
   .action((email: string, options: { displayName?: string }) =>
     addAccount('resource', { email, kind: 'resource', displayName: options.displayName }),
   );
+
+program
+  .command('import <file>')
+  .description('import an iCalendar file into a calendar, one object per UID (re-running resumes)')
+  .requiredOption('--to <email/folder>', 'the calendar, e.g. jean@iw.fr/Calendar')
+  .option('--all-or-nothing', 'import nothing if any object is rejected')
+  .action(async (file: string, options: { to: string; allOrNothing?: boolean }) => {
+    const report = await runImport(file, options.to, options.allOrNothing ?? false);
+    if (report.rejected.length > 0) process.exitCode = 3;
+  });
+
+program
+  .command('export <source>')
+  .description('export a calendar (email/folder) as one iCalendar file')
+  .option('--output <file>', 'write to this file instead of standard output')
+  .action((source: string, options: { output?: string }) => runExport(source, options.output));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StoreBusyError || error instanceof AccountError || error instanceof CliError) {

@@ -1,4 +1,4 @@
-import { createDavServer } from '@partage/dav-core';
+import { createDavServer, type DavServer } from '@partage/dav-core';
 import { calendarModule } from '@partage/calendar';
 import { filesKind, filesModule } from '@partage/files';
 import { openDatabase, type OpenedDatabase } from '@partage/storage';
@@ -17,6 +17,7 @@ import { PartageTree } from './resource-tree.js';
 /** A composed server: the express app and the services behind it. */
 export interface Partage {
   readonly app: ReturnType<typeof createApp>;
+  readonly dav: DavServer;
   readonly database: OpenedDatabase;
   readonly accounts: AccountService;
   readonly logger: Logger;
@@ -66,6 +67,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   });
   return {
     app,
+    dav,
     database,
     accounts,
     logger,
