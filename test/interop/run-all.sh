@@ -2,12 +2,13 @@
 # Runs every interoperability script against the embedded store, then against PostgreSQL
 # (a fresh database per script on $INTEROP_DATABASE_URL / $TEST_DATABASE_URL /
 # postgres://postgres@127.0.0.1:5432/test). Prints a summary; exits 1 if any failed.
-#   INTEROP_SCRIPTS  scripts to run (default: litmus cadaver rclone curl davfs2)
+#   INTEROP_SCRIPTS  scripts to run (default: litmus cadaver rclone curl davfs2 caldav-python
+#                    vdirsyncer-khal)
 #   INTEROP_STORES   stores (default: embedded postgres)
 #   INTEROP_SCRIPT_TIMEOUT  seconds per script (default 600)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-scripts=${INTEROP_SCRIPTS:-litmus cadaver rclone curl davfs2}
+scripts=${INTEROP_SCRIPTS:-litmus cadaver rclone curl davfs2 caldav-python vdirsyncer-khal}
 stores=${INTEROP_STORES:-embedded postgres}
 INTEROP_LOG_DIR=${INTEROP_LOG_DIR:-$(mktemp -d /tmp/partage-interop.XXXXXX)}
 mkdir -p "$INTEROP_LOG_DIR"
@@ -38,7 +39,7 @@ for store in $stores; do
         result="FAIL (exit $rc)"
       fi
     fi
-    rows+=("$(printf '%-9s %-9s %-24s %4ss  %s' "$store" "$script" "${counts:-no result line}" "$took" "$result")")
+    rows+=("$(printf '%-9s %-15s %-24s %4ss  %s' "$store" "$script" "${counts:-no result line}" "$took" "$result")")
   done
 done
 

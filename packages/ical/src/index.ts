@@ -29,3 +29,22 @@ export {
   type TimeRange,
 } from './types.js';
 export { mergeCalendars, splitCalendar } from './merge-calendars.js';
+export { InvalidAddressData } from './vcard/invalid-address-data.js';
+export { parseVcard, type VcardSummary } from './vcard/parse-vcard.js';
+export { convertVcard } from './vcard/convert-vcard.js';
+export { renderAddressData, transformsAddressData, type AddressDataRequest } from './vcard/render-address-data.js';
+export {
+  matchesAddressFilter,
+  type AddressFilter,
+  type AddressParamFilter,
+  type AddressPropFilter,
+  type FilterTest,
+} from './vcard/address-filter.js';
+export { indexFold } from './vcard/index-fold.js';
+export {
+  indexedVcardProperties,
+  isIndexedVcardProperty,
+  isVcardVersion,
+  type IndexedVcardProperty,
+  type VcardVersion,
+} from './vcard/vcard-values.js';

@@ -112,6 +112,7 @@ export class AccountService {
           name: folder.name,
           folderKind: folder.kind,
           components: folder.components,
+          displayName: folder.name,
         });
       }
       if (memberEmails.length > 0) await this.setMembersWith(repos, account, memberEmails);

@@ -53,8 +53,10 @@ export function createApp(services: AppServices): express.Express {
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.render());
   });
-  app.all(['/.well-known/caldav', '/.well-known/carddav'], (_req, res) => {
-    res.redirect(301, '/webdav/');
+  // RFC 6764 §5: 301 for reads; 307 for PROPFIND and the rest, so that the body follows the redirect
+  // (python-requests drops it on a 301, and caldav 0.11 then finds no principal).
+  app.all(['/.well-known/caldav', '/.well-known/carddav'], (req, res) => {
+    res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 301 : 307, '/webdav/');
   });
 
   /** Authenticates a request; answers 401/429 itself and resolves undefined then. */

@@ -1,5 +1,6 @@
 import { createDavServer, type DavServer } from '@partage/dav-core';
 import { calendarModule } from '@partage/calendar';
+import { contactsModule } from '@partage/contacts';
 import { filesKind, filesModule } from '@partage/files';
 import { openDatabase, type OpenedDatabase } from '@partage/storage';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { ownerAuthorizer } from './owner-authorizer.js';
+import { createShareAuthorizer } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -41,12 +42,13 @@ export async function createPartage(config: Config, options: { database?: Opened
   const { db, blobStore } = database;
   const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
-  const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind]);
+  const contacts = contactsModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
+  const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
   const dav = createDavServer({
     tree,
-    authorizer: ownerAuthorizer,
+    authorizer: createShareAuthorizer(db),
     locks: createLockStore(db),
-    modules: [filesModule, principalsModule, calendar.davModule(tree.resources)],
+    modules: [filesModule, principalsModule, calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
     principalCollections: ['/webdav/principals/'],
     logger,

@@ -13,6 +13,8 @@ export type { Executor, Db } from './repositories/executor.js';
 export * from './repositories/account-repository.js';
 export * from './repositories/node-repository.js';
 export * from './repositories/calendar-object-repository.js';
+export * from './repositories/card-repository.js';
+export * from './repositories/grant-repository.js';
 export * from './repositories/lock-repository.js';
 export * from './repositories/login-failure-repository.js';
 export * from './repositories/repositories.js';

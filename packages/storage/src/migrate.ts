@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as calendarObjects from './migrations/0002-calendar-objects.js';
+import * as cards from './migrations/0003-cards.js';
+import * as grants from './migrations/0004-grants.js';
 import type { Database } from './schema/index.js';
 
 /**
@@ -10,6 +12,8 @@ import type { Database } from './schema/index.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-calendar-objects': calendarObjects,
+  '0003-cards': cards,
+  '0004-grants': grants,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
@@ -29,6 +33,8 @@ export interface MigrateOptions {
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<void> {
   const migrator = new Migrator({
+    // Migrations written on parallel branches may land out of name order; each still runs once.
+    allowUnorderedMigrations: true,
     db: db.withoutPlugins(),
     provider,
     ...(options.schema !== undefined ? { migrationTableSchema: options.schema } : {}),

@@ -32,6 +32,17 @@ export class NodeRepository {
     return this.db.selectFrom('node').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The folder chain of a node: itself, then each ancestor up to (not including) the home; one query. */
+  async folderChain(id: number): Promise<number[]> {
+    const result = await sql<{ id: number; depth: number }>`
+      with recursive up(id, parent_id, depth) as (
+        select id, parent_id, 0 from node where id = ${id}
+        union all
+        select n.id, n.parent_id, up.depth + 1 from node n join up on n.id = up.parent_id
+      ) select id, depth from up where parent_id is not null order by depth`.execute(this.db);
+    return result.rows.map((r) => Number(r.id));
+  }
+
   /** Nodes by id, in one query. */
   byIds(ids: readonly number[]): Promise<NodeRow[]> {
     if (ids.length === 0) return Promise.resolve([]);

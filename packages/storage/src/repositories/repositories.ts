@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema/index.js';
 import { AccountRepository } from './account-repository.js';
 import { CalendarObjectRepository } from './calendar-object-repository.js';
+import { CardRepository } from './card-repository.js';
+import { GrantRepository } from './grant-repository.js';
 import type { Executor } from './executor.js';
 import { LockRepository } from './lock-repository.js';
 import { LoginFailureRepository } from './login-failure-repository.js';
@@ -14,6 +16,8 @@ export interface Repositories {
   readonly locks: LockRepository;
   readonly loginFailures: LoginFailureRepository;
   readonly calendarObjects: CalendarObjectRepository;
+  readonly cards: CardRepository;
+  readonly grants: GrantRepository;
 }
 
 /** Repositories over the database or a transaction. */
@@ -24,6 +28,8 @@ export function repositories(db: Executor): Repositories {
     locks: new LockRepository(db),
     loginFailures: new LoginFailureRepository(db),
     calendarObjects: new CalendarObjectRepository(db),
+    cards: new CardRepository(db),
+    grants: new GrantRepository(db),
   };
 }
 

@@ -136,6 +136,39 @@ export interface CalendarObjectTable {
   data: string;
 }
 
+/** A grant of rights on a folder, or a whole account (folderId null), to a grantee (SPEC §4). */
+export interface GrantTable {
+  id: Generated<number>;
+  ownerId: number;
+  folderId: number | null;
+  granteeKind: 'account' | 'group' | 'domain' | 'authenticated';
+  granteeAccountId: number | null;
+  granteeDomainId: number | null;
+  /** Comma-separated rights; empty: an explicit denial. */
+  rights: string;
+  createdAt: Generated<Date>;
+}
+
+/** An invitation that follows a new grant to an account (SPEC §5). */
+export interface InvitationTable {
+  id: Generated<number>;
+  ownerId: number;
+  folderId: number | null;
+  shareeId: number;
+  rights: string;
+  status: Generated<'pending' | 'subscribed' | 'declined'>;
+  createdAt: Generated<Date>;
+}
+
+/** A sharee's subscription to a folder (or, folderId null, a whole account) of another account. */
+export interface SubscriptionTable {
+  id: Generated<number>;
+  shareeId: number;
+  ownerId: number;
+  folderId: number | null;
+  createdAt: Generated<Date>;
+}
+
 /** The kysely view of the schema; SQL names are snake_case (CamelCasePlugin). */
 export interface Database {
   domain: DomainTable;
@@ -149,4 +182,34 @@ export interface Database {
   loginFailure: LoginFailureTable;
   blobChunk: BlobChunkTable;
   calendarObject: CalendarObjectTable;
+  card: CardTable;
+  cardValue: CardValueTable;
+  grant: GrantTable;
+  invitation: InvitationTable;
+  subscription: SubscriptionTable;
+}
+
+/** An address object resource: the client's vCard text and the columns queries use. */
+export interface CardTable {
+  nodeId: number;
+  folderId: number;
+  uid: string;
+  /** `3.0` or `4.0`, as stored. */
+  version: string;
+  /** `individual`, `group`, … (vCard 4.0 KIND or Apple's X-ADDRESSBOOKSERVER-KIND). */
+  kind: Generated<string>;
+  fn: string | null;
+  data: string;
+}
+
+/** One instance of an indexed vCard property (FN, N, EMAIL, TEL, ORG, NICKNAME, UID) of a card. */
+export interface CardValueTable {
+  nodeId: number;
+  folderId: number;
+  /** Upper-case property name. */
+  property: string;
+  /** The value as text-match sees it (escapes decoded). */
+  value: string;
+  /** `value` case-folded by the contacts module, for case-insensitive prefilters. */
+  valueFolded: string;
 }

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { davConditions, hrefOf } from '@partage/dav-core';
+import type { ItemContent } from '@partage/files';
+import { indexFold, InvalidAddressData, parseVcard, type VcardSummary } from '@partage/ical';
+import { repositories, type Db, type NewCardValue } from '@partage/storage';
+import { contactsConditions } from './conditions.js';
+import type { ContactsLimits } from './contacts-limits.js';
+
+/** Media types clients send vCards with: RFC 6350's, and the older ones of vCard 3.0 clients. */
+const vcardTypes = ['text/vcard', 'text/x-vcard', 'text/directory'];
+
+async function readText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw contactsConditions.maxResourceSize(maxBytes);
+    chunks.push(Buffer.from(chunk));
+  }
+  const bytes = Buffer.concat(chunks);
+  const text = bytes.toString('utf8');
+  if (Buffer.byteLength(text, 'utf8') !== bytes.length || text.includes('\uFFFD')) {
+    throw contactsConditions.validAddressData('vCard data must be UTF-8');
+  }
+  return text;
+}
+
+function summarize(text: string): VcardSummary {
+  try {
+    return parseVcard(text);
+  } catch (error) {
+    if (error instanceof InvalidAddressData) throw contactsConditions.validAddressData(error.message);
+    throw error;
+  }
+}
+
+/** The indexed values of a card with their folds, as the store keeps them. */
+export const indexedValues = (summary: VcardSummary): NewCardValue[] =>
+  summary.values.map((v) => ({ property: v.property, value: v.value, valueFolded: indexFold(v.value) }));
+
+/**
+ * Address object resources (RFC 6352 §5.1): validated with ical.js, stored as the client sent
+ * them with their indexed values; the ETag is the hash of those bytes.
+ */
+export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
+  return {
+    prepare: async (body, meta, target) => {
+      const type = meta.contentType?.split(';')[0]?.trim().toLowerCase();
+      if (type !== undefined && type !== '' && !vcardTypes.includes(type)) {
+        throw contactsConditions.supportedAddressData(`address objects are text/vcard, not ${type}`);
+      }
+      if (meta.contentLength !== undefined && meta.contentLength > limits.maxResourceBytes) {
+        throw contactsConditions.maxResourceSize(limits.maxResourceBytes);
+      }
+      const text = await readText(body, limits.maxResourceBytes);
+      const sizeBytes = Buffer.byteLength(text, 'utf8');
+      const left = target.spaceLeftBytes;
+      if (left !== undefined && sizeBytes > left) throw davConditions.quotaNotExceeded();
+      const summary = summarize(text);
+      const holder = await repositories(db).cards.nodeWithUid(target.folder.id, summary.uid);
+      if (holder !== undefined && holder !== target.existing?.id) {
+        const other = await repositories(db).nodes.byId(holder);
+        throw contactsConditions.noUidConflict(hrefOf([...target.folderPath, other?.name ?? ''], false));
+      }
+      return {
+        sizeBytes,
+        etag: `"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`,
+        contentType: 'text/vcard; charset=utf-8',
+        blobId: null,
+        isVerbatim: true,
+        persist: async (repos, node) => {
+          await repos.cards.upsert(
+            node.id,
+            target.folder.id,
+            { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, data: text },
+            indexedValues(summary),
+          );
+        },
+        discard: async () => undefined,
+      };
+    },
+    read: async (node) => {
+      const row = await repositories(db).cards.byNode(node.id);
+      return Readable.from([Buffer.from(row?.data ?? '', 'utf8')]);
+    },
+    copy: async (repos, from, to) => {
+      if (to.parentId !== null) await repos.cards.copy(from.id, to.id, to.parentId);
+    },
+    moved: async (repos, node, folder) => {
+      await repos.cards.setFolder([node.id], folder.id);
+    },
+    stageCopies: async () => new Map(),
+    discardCopies: async () => undefined,
+  };
+}

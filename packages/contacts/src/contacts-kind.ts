@@ -1,0 +1,55 @@
+import { Readable } from 'node:stream';
+import { childElements, dav, findChild, type XmlElement } from '@partage/dav-xml';
+import type { Resource } from '@partage/dav-core';
+import { isNodeResource, type FolderKindSpec, type NodeResource } from '@partage/files';
+import { repositories, type Db } from '@partage/storage';
+import { cardContent } from './card-content.js';
+import type { ContactsLimits } from './contacts-limits.js';
+import { carddav } from './names.js';
+
+/** An address book collection (RFC 6352 §5.2). */
+export const isAddressBook = (r: Resource): r is NodeResource =>
+  isNodeResource(r) && r.isCollection && r.folderKind === 'contacts';
+
+/** An address object resource: one vCard (RFC 6352 §5.1). */
+export const isAddressObject = (r: Resource): r is NodeResource =>
+  isNodeResource(r) && !r.isCollection && r.folderKind === 'contacts';
+
+function setProperties(body: XmlElement): XmlElement[] {
+  return childElements(body)
+    .filter((e) => e.name === dav('set'))
+    .flatMap((set) => {
+      const prop = findChild(set, dav('prop'));
+      return prop ? childElements(prop) : [];
+    });
+}
+
+/** Whether an extended MKCOL body (RFC 5689) asks for an address book (RFC 6352 §6.3.1). */
+function asksForAddressBook(body: XmlElement): boolean {
+  if (body.name !== dav('mkcol')) return false;
+  const type = setProperties(body).find((p) => p.name === dav('resourcetype'));
+  return type !== undefined && childElements(type).some((c) => c.name === carddav('addressbook'));
+}
+
+/** The `contacts` folder kind: address books in a home, cards stored as vCard text with indexed values. */
+export function contactsKind(db: Db, limits: ContactsLimits): FolderKindSpec {
+  return {
+    kind: 'contacts',
+    resourceTypes: [carddav('addressbook')],
+    allowsSubcollections: false,
+    content: cardContent(db, limits),
+    // The other properties of the MKCOL (displayname, addressbook-description) are stored with the folder.
+    newFolder: (body) => ({
+      components: null,
+      properties: body ? setProperties(body).filter((p) => p.name !== dav('resourcetype')) : [],
+    }),
+    exportFolder: {
+      contentType: 'text/vcard; charset=utf-8',
+      read: async (folder) => {
+        const rows = await repositories(db).cards.findCandidates(folder.id, undefined);
+        return Readable.from(rows.map((r) => Buffer.from(r.data.endsWith('\n') ? r.data : `${r.data}\r\n`, 'utf8')));
+      },
+    },
+    accepts: asksForAddressBook,
+  };
+}

@@ -1,0 +1,77 @@
+import { textMatches } from '../text-match.js';
+import type { TextMatch } from '../types.js';
+import { paramValues, parseLines, type VcardLine } from './content-lines.js';
+import { matchText } from './vcard-values.js';
+
+/** `test` of a filter or prop-filter (RFC 6352 §10.5): any or all of the children must match. */
+export type FilterTest = 'anyof' | 'allof';
+
+/** CARDDAV:param-filter (RFC 6352 §10.5.2). */
+export interface AddressParamFilter {
+  readonly name: string;
+  readonly isNotDefined: boolean;
+  readonly textMatch?: TextMatch | undefined;
+}
+
+/** CARDDAV:prop-filter (RFC 6352 §10.5.1). */
+export interface AddressPropFilter {
+  /** Property name, upper case; `group.NAME` restricts to one group. */
+  readonly name: string;
+  readonly test: FilterTest;
+  readonly isNotDefined: boolean;
+  readonly textMatches: readonly TextMatch[];
+  readonly paramFilters: readonly AddressParamFilter[];
+}
+
+/** CARDDAV:filter (RFC 6352 §10.5): an empty filter matches every card. */
+export interface AddressFilter {
+  readonly test: FilterTest;
+  readonly propFilters: readonly AddressPropFilter[];
+}
+
+const combine = (test: FilterTest, results: readonly boolean[]): boolean =>
+  test === 'allof' ? results.every(Boolean) : results.some(Boolean);
+
+function paramMatches(line: VcardLine, filter: AddressParamFilter): boolean {
+  const defined = line.params.some((p) => p.name === filter.name);
+  if (filter.isNotDefined) return !defined;
+  if (!defined) return false;
+  // TYPE=HOME,WORK and TYPE=home;TYPE=work both hold two values.
+  return filter.textMatch === undefined || textMatches(paramValues(line, filter.name), filter.textMatch);
+}
+
+function instanceMatches(line: VcardLine, filter: AddressPropFilter): boolean {
+  const tests = [
+    ...filter.textMatches.map((m) => textMatches([matchText(line)], m)),
+    ...filter.paramFilters.map((p) => paramMatches(line, p)),
+  ];
+  return tests.length === 0 || combine(filter.test, tests);
+}
+
+function isNamed(line: VcardLine, name: string): boolean {
+  const dot = name.indexOf('.');
+  if (dot === -1) return line.name === name;
+  return line.name === name.slice(dot + 1) && line.group?.toUpperCase() === name.slice(0, dot);
+}
+
+/**
+ * Whether a vCard matches an addressbook-query filter (RFC 6352 §10.5): each prop-filter is
+ * tested on every instance of its property, and matches when one instance does (or, with
+ * is-not-defined, when there is none); collations and match types as in `text-match.ts`.
+ *
+ * @example
+ * matchesAddressFilter(card, { test: 'anyof', propFilters: [{ name: 'FN', test: 'anyof', isNotDefined: false,
+ *   textMatches: [{ value: 'ann', collation: 'i;unicode-casemap', negate: false, matchType: 'contains' }], paramFilters: [] }] });
+ */
+export function matchesAddressFilter(text: string, filter: AddressFilter): boolean {
+  if (filter.propFilters.length === 0) return true;
+  const lines = parseLines(text);
+  return combine(
+    filter.test,
+    filter.propFilters.map((prop) => {
+      const instances = lines.filter((l) => isNamed(l, prop.name));
+      if (prop.isNotDefined) return instances.length === 0;
+      return instances.some((line) => instanceMatches(line, prop));
+    }),
+  );
+}

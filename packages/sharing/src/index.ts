@@ -1,0 +1,4 @@
+export * from './rights.js';
+export * from './effective-rights.js';
+export * from './privilege-map.js';
+export * from './share-authorizer.js';

@@ -1,0 +1,128 @@
+import { dav, type ClarkName } from '@partage/dav-xml';
+import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-core';
+import { isNodeResource, type NodeResource } from '@partage/files';
+import { repositories, type Db, type GrantRow } from '@partage/storage';
+import { effectiveRights } from './effective-rights.js';
+import { privilegesOf } from './privilege-map.js';
+import { allRights, isRight, type Caller, type Grant, type Right } from './rights.js';
+
+const readOnly: ReadonlySet<ClarkName> = new Set([dav('read'), dav('read-current-user-privilege-set')]);
+const none: ReadonlySet<ClarkName> = new Set();
+const everything: ReadonlySet<ClarkName> = privilegesOf(allRights);
+
+/** Turns a stored grant into the rule's model. */
+export function grantOf(row: GrantRow): Grant {
+  const rights = row.rights === '' ? [] : row.rights.split(',').filter(isRight);
+  const grantee =
+    row.granteeKind === 'account'
+      ? { kind: 'account' as const, accountId: row.granteeAccountId ?? 0 }
+      : row.granteeKind === 'group'
+        ? { kind: 'group' as const, groupId: row.granteeAccountId ?? 0 }
+        : row.granteeKind === 'domain'
+          ? { kind: 'domain' as const, domainId: row.granteeDomainId ?? 0 }
+          : { kind: 'authenticated' as const };
+  return { folderId: row.folderId === null ? null : Number(row.folderId), grantee, rights };
+}
+
+interface Memo {
+  caller: Promise<Caller | undefined> | undefined;
+  readonly grants: Map<number, Promise<Grant[]>>;
+  readonly owners: Map<number, Promise<boolean>>;
+  readonly chains: Map<number, Promise<number[]>>;
+  readonly homes: Map<number, Promise<boolean>>;
+}
+const memoKey = Symbol('sharing');
+
+/**
+ * The one place where rights are decided (SPEC §4, STYLE §5): grants from the store, the
+ * rule of `effectiveRights`, DAV privileges from `privilegesByRight`. Everything a request
+ * needs is loaded once per request (caller, grants per owner, folder chains), so a
+ * listing of many members costs a few queries, not one per member.
+ */
+export function createShareAuthorizer(db: Db): Authorizer {
+  const repos = () => repositories(db);
+
+  function memoOf(ctx: RequestContext): Memo {
+    let memo = ctx.memo.get(memoKey) as Memo | undefined; // only this module writes under its symbol
+    if (!memo) {
+      memo = { caller: undefined, grants: new Map(), owners: new Map(), chains: new Map(), homes: new Map() };
+      ctx.memo.set(memoKey, memo);
+    }
+    return memo;
+  }
+
+  const once = <K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> => {
+    let value = map.get(key);
+    if (!value) {
+      value = load();
+      map.set(key, value);
+    }
+    return value;
+  };
+
+  async function callerOf(ctx: RequestContext, memo: Memo): Promise<Caller | undefined> {
+    const principal = ctx.principal;
+    if (!principal) return undefined;
+    memo.caller ??= repos()
+      .grants.callerFacts(principal.id)
+      .then((facts) =>
+        facts && { accountId: principal.id, groupIds: new Set(facts.groupIds), domainId: facts.domainId, isAdmin: principal.isAdmin },
+      );
+    return memo.caller;
+  }
+
+  async function rightsOn(caller: Caller, ownerId: number, chain: number[], memo: Memo): Promise<ReadonlySet<Right>> {
+    const grants = await once(memo.grants, ownerId, async () => (await repos().grants.forOwner(ownerId)).map(grantOf));
+    const isPublicGroup = await once(memo.owners, ownerId, async () => {
+      const owner = await repos().accounts.findAccount(ownerId);
+      return owner?.kind === 'group' && owner.publicFolder;
+    });
+    return effectiveRights(caller, { ownerId, folderChain: chain, ownerIsPublicGroup: isPublicGroup }, grants);
+  }
+
+  /** Another account's home is readable when at least one of its folders is (SPEC §4, visibility). */
+  function homeIsReadable(caller: Caller, ownerId: number, memo: Memo): Promise<boolean> {
+    return once(memo.homes, ownerId, async () => {
+      const home = await repos().nodes.home(ownerId);
+      if (!home) return false;
+      const topLevel = (await repos().nodes.children(home.id)).filter((n) => n.isCollection).map((n) => [n.id]);
+      const grants = await once(memo.grants, ownerId, async () => (await repos().grants.forOwner(ownerId)).map(grantOf));
+      const granted = await Promise.all(
+        grants.flatMap((g) => (g.folderId === null ? [] : [once(memo.chains, g.folderId, () => repos().nodes.folderChain(g.folderId ?? 0))])),
+      );
+      for (const chain of [...topLevel, ...granted]) {
+        if ((await rightsOn(caller, ownerId, chain, memo)).has('read')) return true;
+      }
+      return false;
+    });
+  }
+
+  async function privilegesFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
+    const caller = await callerOf(ctx, memo);
+    if (!caller) return none;
+    const [first, second] = resource.path;
+    if (first === undefined || second === undefined) return readOnly;
+    if (second === 'principals') return readOnly;
+    if (!isNodeResource(resource)) return none;
+    return nodePrivileges(caller, resource, memo);
+  }
+
+  async function nodePrivileges(caller: Caller, resource: NodeResource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
+    const ownerId = resource.account.id;
+    if (caller.isAdmin || caller.accountId === ownerId) return everything;
+    const node = resource.node;
+    if (node.parentId === null) return (await homeIsReadable(caller, ownerId, memo)) ? readOnly : none;
+    const start = node.isCollection ? node.id : node.parentId;
+    const chain = await once(memo.chains, start, () => repos().nodes.folderChain(start));
+    return privilegesOf(await rightsOn(caller, ownerId, chain, memo));
+  }
+
+  return {
+    access: async (ctx, resources): Promise<Access[]> => {
+      const memo = memoOf(ctx);
+      const result: Access[] = [];
+      for (const resource of resources) result.push({ privileges: await privilegesFor(ctx, resource, memo) });
+      return result;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { sql, type ExpressionBuilder, type Expression, type Insertable, type Selectable, type SqlBool } from 'kysely';
+import type { CardTable, Database } from '../schema/index.js';
+import type { Executor } from './executor.js';
+
+export type CardRow = Selectable<CardTable>;
+export type NewCard = Omit<Insertable<CardTable>, 'nodeId' | 'folderId'>;
+
+/** One indexed value of a card, with its fold computed by the caller. */
+export interface NewCardValue {
+  readonly property: string;
+  readonly value: string;
+  readonly valueFolded: string;
+}
+
+/**
+ * What SQL can test before the exact addressbook-query filter (STYLE §3): a text condition on
+ * an indexed property's values, or any/all of several. `isFolded` compares `valueFolded` with a
+ * pattern the caller folded the same way; otherwise the raw value (i;octet).
+ */
+export type CardPrefilter = CardTextPrefilter | { readonly kind: 'anyof' | 'allof'; readonly parts: readonly CardPrefilter[] };
+
+/** A text condition of a {@link CardPrefilter}: some value of `property` matches. */
+export interface CardTextPrefilter {
+  readonly kind: 'text';
+  readonly property: string;
+  readonly matchType: 'equals' | 'contains' | 'starts-with' | 'ends-with';
+  readonly value: string;
+  readonly isFolded: boolean;
+}
+
+const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function condition(eb: ExpressionBuilder<Database, 'card'>, filter: CardPrefilter): Expression<SqlBool> {
+  if (filter.kind !== 'text') {
+    const parts = filter.parts.map((p) => condition(eb, p));
+    return filter.kind === 'anyof' ? eb.or(parts) : eb.and(parts);
+  }
+  const column = filter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
+  const escaped = escapeLike(filter.value);
+  const pattern =
+    filter.matchType === 'contains' ? `%${escaped}%` : filter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`;
+  return eb.exists(
+    eb
+      .selectFrom('cardValue')
+      .select(sql.lit(1).as('one'))
+      .whereRef('cardValue.nodeId', '=', 'card.nodeId')
+      .where('cardValue.property', '=', filter.property)
+      .where((inner) =>
+        filter.matchType === 'equals' ? inner(column, '=', filter.value) : inner(column, 'like', pattern),
+      ),
+  );
+}
+
+/** vCards and their indexed values, one card per address object node (RFC 6352 §5.1). */
+export class CardRepository {
+  constructor(private readonly db: Executor) {}
+
+  byNode(nodeId: number): Promise<CardRow | undefined> {
+    return this.db.selectFrom('card').selectAll().where('nodeId', '=', nodeId).executeTakeFirst();
+  }
+
+  byNodes(nodeIds: readonly number[]): Promise<CardRow[]> {
+    if (nodeIds.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('card').selectAll().where('nodeId', 'in', [...nodeIds]).execute();
+  }
+
+  /** The node holding a UID in an address book, if any (for `no-uid-conflict`). */
+  async nodeWithUid(folderId: number, uid: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('card')
+      .select('nodeId')
+      .where('folderId', '=', folderId)
+      .where('uid', '=', uid)
+      .executeTakeFirst();
+    return row?.nodeId;
+  }
+
+  /** Stores a card and replaces its indexed values. */
+  async upsert(nodeId: number, folderId: number, card: NewCard, values: readonly NewCardValue[]): Promise<void> {
+    await this.db
+      .insertInto('card')
+      .values({ ...card, nodeId, folderId })
+      .onConflict((oc) => oc.column('nodeId').doUpdateSet({ ...card, folderId }))
+      .execute();
+    await this.db.deleteFrom('cardValue').where('nodeId', '=', nodeId).execute();
+    if (values.length > 0) {
+      await this.db
+        .insertInto('cardValue')
+        .values(values.map((v) => ({ ...v, nodeId, folderId })))
+        .execute();
+    }
+  }
+
+  /** Copies a card and its values to a new node (COPY). */
+  async copy(fromNodeId: number, toNodeId: number, toFolderId: number): Promise<void> {
+    const card = await this.byNode(fromNodeId);
+    if (!card) return;
+    const values = await this.db
+      .selectFrom('cardValue')
+      .select(['property', 'value', 'valueFolded'])
+      .where('nodeId', '=', fromNodeId)
+      .execute();
+    const { nodeId: _n, folderId: _f, ...rest } = card;
+    await this.upsert(toNodeId, toFolderId, rest, values);
+  }
+
+  /** Follows cards moved to another address book (MOVE). */
+  async setFolder(nodeIds: readonly number[], folderId: number): Promise<void> {
+    if (nodeIds.length === 0) return;
+    await this.db.updateTable('card').set({ folderId }).where('nodeId', 'in', [...nodeIds]).execute();
+    await this.db.updateTable('cardValue').set({ folderId }).where('nodeId', 'in', [...nodeIds]).execute();
+  }
+
+  /**
+   * Cards of an address book that may match a query, in node order (STYLE §3): callers still
+   * apply the exact filter. Without a prefilter, every card.
+   */
+  findCandidates(folderId: number, prefilter: CardPrefilter | undefined): Promise<CardRow[]> {
+    let query = this.db.selectFrom('card').selectAll().where('card.folderId', '=', folderId);
+    if (prefilter) query = query.where((eb) => condition(eb, prefilter));
+    return query.orderBy('card.nodeId').execute();
+  }
+}
