@@ -21,6 +21,7 @@ export async function requirePrivilege(
 ): Promise<void> {
   const [access] = await server.authorizer.access(ctx, [resource]);
   if (access?.privileges.has(privilege)) return;
+  if (access?.isHidden) throw new DavError(404, undefined, 'not found');
   if (!(access?.privileges.has(dav('read')) ?? false)) {
     const parentPath = parentOf(resource.path);
     const parent = parentPath && (await server.tree.resolve(parentPath, ctx));

@@ -21,6 +21,11 @@ export interface ResourceTree {
 export interface Access {
   /** Leaf DAV privileges held (RFC 3744 §3). */
   readonly privileges: ReadonlySet<ClarkName>;
+  /**
+   * The caller may not even learn that the resource exists (another account's home with
+   * nothing readable in it, SPEC §4): any refusal is 404.
+   */
+  readonly isHidden?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DavServer } from '@partage/dav-core';
 import type { AccountRow } from '@partage/storage';
 import type { Logger } from 'pino';
 import type { AccountService } from './accounts.js';
+import type { ShareService } from '@partage/sharing';
 import type { Authenticator } from './authenticator.js';
 import { clientAddress } from './client-address.js';
 import type { Config } from './config.js';
@@ -16,6 +17,7 @@ export interface AppServices {
   readonly config: Config;
   readonly dav: DavServer;
   readonly accounts: AccountService;
+  readonly sharing: ShareService;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly metrics: Metrics;

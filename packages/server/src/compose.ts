@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createShareAuthorizer } from '@partage/sharing';
+import { createShareAuthorizer, ShareService } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -62,6 +62,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     config,
     dav,
     accounts,
+    sharing: new ShareService(db),
     authenticator,
     logger,
     metrics: new Metrics(),

@@ -2,3 +2,4 @@ export * from './rights.js';
 export * from './effective-rights.js';
 export * from './privilege-map.js';
 export * from './share-authorizer.js';
+export * from './share-service.js';

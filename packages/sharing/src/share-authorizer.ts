@@ -97,6 +97,12 @@ export function createShareAuthorizer(db: Db): Authorizer {
     });
   }
 
+  async function accessFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<Access> {
+    const privileges = await privilegesFor(ctx, resource, memo);
+    const isHome = isNodeResource(resource) && resource.node.parentId === null;
+    return isHome && privileges.size === 0 ? { privileges, isHidden: true } : { privileges };
+  }
+
   async function privilegesFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
     const caller = await callerOf(ctx, memo);
     if (!caller) return none;
@@ -121,7 +127,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
     access: async (ctx, resources): Promise<Access[]> => {
       const memo = memoOf(ctx);
       const result: Access[] = [];
-      for (const resource of resources) result.push({ privileges: await privilegesFor(ctx, resource, memo) });
+      for (const resource of resources) result.push(await accessFor(ctx, resource, memo));
       return result;
     },
   };

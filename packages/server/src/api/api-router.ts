@@ -6,6 +6,7 @@ import type { AppServices } from '../app.js';
 import { accountOperations } from './account-operations.js';
 import { domainOperations } from './domain-operations.js';
 import { ApiError, toApiError } from './errors.js';
+import { shareOperations } from './share-operations.js';
 import { openApiSpecPath } from './openapi-spec.js';
 import type { Access, Operation } from './operation.js';
 
@@ -22,7 +23,7 @@ export interface ApiDependencies extends AppServices {
 }
 
 /** Every operation of `openapi.yaml`. */
-export const apiOperations: readonly Operation[] = [...accountOperations, ...domainOperations];
+export const apiOperations: readonly Operation[] = [...accountOperations, ...domainOperations, ...shareOperations];
 
 /**
  * The REST API under `/api/v1` (SPEC §7), described by `openapi.yaml`. Each request is
@@ -72,6 +73,7 @@ export function createApiRouter(deps: ApiDependencies): express.Router {
       }
       const result = await operation.handle({
         accounts: deps.accounts,
+        sharing: deps.sharing,
         caller,
         params,
         query: req.query,
@@ -108,6 +110,8 @@ function isAllowed(access: Access, caller: AccountRow, email: string | undefined
       return false;
     case 'self-or-admin':
       return email !== undefined && isSameAccount(caller, email);
+    case 'sharing':
+      return true;
     default: {
       const unexpected: never = access;
       throw new Error(`unknown access ${String(unexpected)}`);

@@ -1,3 +1,4 @@
+import { ShareError } from '@partage/sharing';
 import { AccountError } from '../accounts.js';
 
 /**
@@ -67,6 +68,12 @@ const accountErrorCodes: Record<AccountError['code'], ApiErrorCode> = {
   'not-a-group': 'not-a-group',
 };
 
+const shareErrorCodes: Record<ShareError['code'], ApiErrorCode> = {
+  'not-found': 'not-found',
+  invalid: 'invalid-request',
+  forbidden: 'forbidden',
+};
+
 const statusCodes = new Map<number, ApiErrorCode>([
   [400, 'invalid-request'],
   [404, 'not-found'],
@@ -83,6 +90,7 @@ const statusCodes = new Map<number, ApiErrorCode>([
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof AccountError) return new ApiError(accountErrorCodes[error.code], error.message);
+  if (error instanceof ShareError) return new ApiError(shareErrorCodes[error.code], error.message);
   if (error instanceof Error && 'status' in error && typeof error.status === 'number') {
     const code = statusCodes.get(error.status);
     if (code) return new ApiError(code, httpErrorMessage(error), allowHeader(error));

@@ -1,15 +1,19 @@
 import type { AccountRow } from '@partage/storage';
 import type { AccountService } from '../accounts.js';
+import type { ShareService } from '@partage/sharing';
 
 /**
  * Who may call an operation. `admin`: administrators only. `self-or-admin`: also the
- * account named by the `{email}` path parameter, acting on itself.
+ * account named by the `{email}` path parameter, acting on itself. `sharing`: any
+ * account; the sharing service decides (the owner, an administrator, or a holder of
+ * `admin` on the folder, SPEC §7).
  */
-export type Access = 'admin' | 'self-or-admin';
+export type Access = 'admin' | 'self-or-admin' | 'sharing';
 
 /** What a handler gets: the authenticated and authorised caller and the validated request. */
 export interface OperationInput {
   readonly accounts: AccountService;
+  readonly sharing: ShareService;
   readonly caller: AccountRow;
   /** Path parameters, decoded by express. */
   readonly params: Readonly<Record<string, string | undefined>>;

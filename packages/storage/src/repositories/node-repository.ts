@@ -43,6 +43,17 @@ export class NodeRepository {
     return result.rows.map((r) => Number(r.id));
   }
 
+  /** The names from the top-level folder down to the node (its path below the home); one query. */
+  async pathBelowHome(id: number): Promise<string[]> {
+    const result = await sql<{ name: string; depth: number }>`
+      with recursive up(id, parent_id, name, depth) as (
+        select id, parent_id, name, 0 from node where id = ${id}
+        union all
+        select n.id, n.parent_id, n.name, up.depth + 1 from node n join up on n.id = up.parent_id
+      ) select name, depth from up where parent_id is not null order by depth desc`.execute(this.db);
+    return result.rows.map((r) => r.name);
+  }
+
   /** Nodes by id, in one query. */
   byIds(ids: readonly number[]): Promise<NodeRow[]> {
     if (ids.length === 0) return Promise.resolve([]);

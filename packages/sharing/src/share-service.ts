@@ -1,0 +1,196 @@
+import { repositories, withTransaction, type AccountRow, type Db, type GranteeKey, type GrantRow } from '@partage/storage';
+import { effectiveRights } from './effective-rights.js';
+import { grantOf } from './share-authorizer.js';
+import { allRights, isRight, type Caller, type Right } from './rights.js';
+
+/** A failure of a sharing operation, with a stable code for the REST API. */
+export class ShareError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'invalid' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ShareError';
+  }
+}
+
+/** A grant as the REST API and the CLI show it (SPEC §7). */
+export interface GrantView {
+  /** The folder's path below the owner's home, `/`-separated; null for the whole account. */
+  readonly folder: string | null;
+  /** An email (account or group), `@domain`, or `authenticated`. */
+  readonly grantee: string;
+  readonly rights: readonly Right[];
+}
+
+/** A pending invitation (SPEC §5). */
+export interface InvitationView {
+  readonly id: number;
+  readonly owner: string;
+  readonly folder: string | null;
+  readonly rights: readonly Right[];
+  readonly createdAt: string;
+}
+
+/** Who acts. */
+export interface Actor {
+  readonly id: number;
+  readonly isAdmin: boolean;
+}
+
+const rightsOf = (text: string): Right[] => (text === '' ? [] : text.split(',').filter(isRight));
+
+/**
+ * Granting, revoking and subscribing (SPEC §5). The owner, an administrator, or whoever
+ * holds `admin` on the folder may change its grants; a new grant to an account invites it.
+ */
+export class ShareService {
+  constructor(private readonly db: Db) {}
+
+  private repos() {
+    return repositories(this.db);
+  }
+
+  private async account(email: string): Promise<AccountRow> {
+    const account = await this.repos().accounts.findAccountByEmail(email.trim().toLowerCase());
+    if (!account) throw new ShareError('not-found', `no account ${email}`);
+    return account;
+  }
+
+  /** The folder node id of a path below an owner's home (null: the whole account). */
+  private async folderId(owner: AccountRow, folder: string | null): Promise<number | null> {
+    if (folder === null || folder === '') return null;
+    const segments = folder.split('/').filter((s) => s !== '').map((s) => s.normalize('NFC'));
+    const node = await this.repos().nodes.resolvePath(owner.id, segments);
+    if (!node?.isCollection) throw new ShareError('not-found', `no folder ${folder} in ${owner.email}`);
+    return node.id;
+  }
+
+  private async grantee(text: string): Promise<GranteeKey> {
+    const value = text.trim().toLowerCase();
+    if (value === 'authenticated') return { kind: 'authenticated' };
+    if (value.startsWith('@')) {
+      const domain = await this.repos().accounts.findDomain(value.slice(1));
+      if (!domain) throw new ShareError('not-found', `no domain ${value.slice(1)}`);
+      return { kind: 'domain', domainId: domain.id };
+    }
+    const account = await this.account(value);
+    return { kind: account.kind === 'group' ? 'group' : 'account', accountId: account.id };
+  }
+
+  private async granteeName(row: GrantRow): Promise<string> {
+    if (row.granteeKind === 'authenticated') return 'authenticated';
+    if (row.granteeKind === 'domain') {
+      const domains = await this.repos().accounts.listDomains();
+      return `@${domains.find((d) => d.id === row.granteeDomainId)?.name ?? '?'}`;
+    }
+    return (await this.repos().accounts.findAccount(row.granteeAccountId ?? 0))?.email ?? '?';
+  }
+
+  private async folderName(folderId: number | null): Promise<string | null> {
+    return folderId === null ? null : (await this.repos().nodes.pathBelowHome(folderId)).join('/');
+  }
+
+  /** May the actor change the sharing of this folder (or whole account)? */
+  private async mayAdminister(actor: Actor, owner: AccountRow, folderId: number | null): Promise<boolean> {
+    if (actor.isAdmin || actor.id === owner.id) return true;
+    const facts = await this.repos().grants.callerFacts(actor.id);
+    if (!facts) return false;
+    const caller: Caller = { accountId: actor.id, groupIds: new Set(facts.groupIds), domainId: facts.domainId, isAdmin: false };
+    const chain = folderId === null ? [] : await this.repos().nodes.folderChain(folderId);
+    const grants = (await this.repos().grants.forOwner(owner.id)).map(grantOf);
+    const isPublicGroup = owner.kind === 'group' && owner.publicFolder;
+    return effectiveRights(caller, { ownerId: owner.id, folderChain: chain, ownerIsPublicGroup: isPublicGroup }, grants).has('admin');
+  }
+
+  /** The grants of an owner that the actor may see: all of them for the owner and administrators, else those it administers. */
+  async listGrants(ownerEmail: string, actor: Actor): Promise<GrantView[]> {
+    const owner = await this.account(ownerEmail);
+    const rows = await this.repos().grants.forOwner(owner.id);
+    const views: GrantView[] = [];
+    for (const row of rows) {
+      const folderId = row.folderId === null ? null : Number(row.folderId);
+      if (!(await this.mayAdminister(actor, owner, folderId))) continue;
+      views.push({ folder: await this.folderName(folderId), grantee: await this.granteeName(row), rights: rightsOf(row.rights) });
+    }
+    if (views.length === 0 && !(await this.mayAdminister(actor, owner, null)) && rows.length > 0) {
+      throw new ShareError('forbidden', `you may not see the grants of ${owner.email}`);
+    }
+    return views;
+  }
+
+  /**
+   * Sets one grant, replacing that grantee's grant at that level (SPEC §7). A new grant to
+   * an account sends it an invitation; changing a grant does not.
+   */
+  async setGrant(ownerEmail: string, grant: GrantView, actor: Actor): Promise<{ created: boolean; invitationId?: number }> {
+    const owner = await this.account(ownerEmail);
+    const unknown = grant.rights.filter((r) => !(allRights as readonly string[]).includes(r));
+    if (unknown.length > 0) throw new ShareError('invalid', `unknown rights: ${unknown.join(', ')}`);
+    const folderId = await this.folderId(owner, grant.folder);
+    if (!(await this.mayAdminister(actor, owner, folderId))) {
+      throw new ShareError('forbidden', 'only the owner, an administrator or a holder of admin may share this folder');
+    }
+    const grantee = await this.grantee(grant.grantee);
+    if (grantee.kind === 'account' && grantee.accountId === owner.id) throw new ShareError('invalid', 'an owner needs no grant');
+    const rights = allRights.filter((r) => grant.rights.includes(r));
+    return withTransaction(this.db, async (repos) => {
+      const created = await repos.grants.set(owner.id, folderId, grantee, rights);
+      if (!created || grantee.kind !== 'account' || rights.length === 0) return { created };
+      const invitation = await repos.grants.addInvitation({ ownerId: owner.id, folderId, shareeId: grantee.accountId, rights: rights.join(',') });
+      return { created, invitationId: invitation.id };
+    });
+  }
+
+  async removeGrant(ownerEmail: string, folder: string | null, granteeText: string, actor: Actor): Promise<void> {
+    const owner = await this.account(ownerEmail);
+    const folderId = await this.folderId(owner, folder);
+    if (!(await this.mayAdminister(actor, owner, folderId))) throw new ShareError('forbidden', 'you may not change this sharing');
+    const removed = await this.repos().grants.remove(owner.id, folderId, await this.grantee(granteeText));
+    if (!removed) throw new ShareError('not-found', 'no such grant');
+  }
+
+  async invitations(actor: Actor): Promise<InvitationView[]> {
+    const rows = await this.repos().grants.pendingInvitations(actor.id);
+    const views: InvitationView[] = [];
+    for (const row of rows) {
+      const owner = await this.repos().accounts.findAccount(row.ownerId);
+      views.push({
+        id: row.id,
+        owner: owner?.email ?? '?',
+        folder: await this.folderName(row.folderId === null ? null : Number(row.folderId)),
+        rights: rightsOf(row.rights),
+        createdAt: row.createdAt.toISOString(),
+      });
+    }
+    return views;
+  }
+
+  /** Subscribes to the invitation's folder, or to the whole account of its owner. */
+  async subscribe(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<void> {
+    const invitation = await this.repos().grants.invitation(invitationId);
+    if (invitation?.shareeId !== actor.id || invitation.status !== 'pending') {
+      throw new ShareError('not-found', `no pending invitation ${invitationId}`);
+    }
+    await withTransaction(this.db, async (repos) => {
+      await repos.grants.subscribe(actor.id, invitation.ownerId, scope === 'account' ? null : invitation.folderId);
+      await repos.grants.setInvitationStatus(invitation.id, 'subscribed');
+    });
+  }
+
+  /** Declines an invitation; the grant stays (SPEC §5). */
+  async decline(invitationId: number, actor: Actor): Promise<void> {
+    const invitation = await this.repos().grants.invitation(invitationId);
+    if (invitation?.shareeId !== actor.id || invitation.status !== 'pending') {
+      throw new ShareError('not-found', `no pending invitation ${invitationId}`);
+    }
+    await this.repos().grants.setInvitationStatus(invitation.id, 'declined');
+  }
+
+  /** Subscribes without an invitation ("add a shared account", SPEC §5). */
+  async addSubscription(ownerEmail: string, folder: string | null, actor: Actor): Promise<void> {
+    const owner = await this.account(ownerEmail);
+    const folderId = await this.folderId(owner, folder);
+    await this.repos().grants.subscribe(actor.id, owner.id, folderId);
+  }
+}
