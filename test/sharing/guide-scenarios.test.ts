@@ -67,6 +67,18 @@ describe('Jean shares his calendar with François', () => {
     expect((await as('marius', 'PROPFIND', '/webdav/jean@iw.fr/Calendar/', undefined, { Depth: '0' })).status).toBe(404);
   });
 
+  it("binds the subscribed calendar in François's home, found at Depth 1 with the owner in its name", async () => {
+    const response = await as('francois', 'PROPFIND', '/webdav/francois@iw.fr/', '<D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/></D:prop></D:propfind>', { Depth: '1' });
+    expect(response.text).toContain('<D:href>/webdav/francois@iw.fr/jean@iw.fr~Calendar/</D:href>');
+    expect(response.text).toContain('<D:displayname>Calendar (jean@iw.fr)</D:displayname>');
+    expect((await as('francois', 'GET', '/webdav/francois@iw.fr/jean@iw.fr~Calendar/rv1.ics')).text).toContain('Rendez-vous de Jean');
+    expect((await as('francois', 'PUT', '/webdav/francois@iw.fr/jean@iw.fr~Calendar/x.ics', event('x', 'x'), { 'Content-Type': 'text/calendar' })).status).toBe(403);
+    const query = '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
+    const found = await as('francois', 'REPORT', '/webdav/francois@iw.fr/jean@iw.fr~Calendar/', query, { Depth: '1' });
+    expect(found.text).toContain('<D:href>/webdav/francois@iw.fr/jean@iw.fr~Calendar/rv1.ics</D:href>');
+    expect((await as('jean', 'PROPFIND', '/webdav/francois@iw.fr/jean@iw.fr~Calendar/', undefined, { Depth: '0' })).status).toBe(404);
+  });
+
   it('lets François write once Jean grants read and write, without a new invitation', async () => {
     expect((await grant('jean', 'jean', 'Calendar', email('francois'), ['read', 'create', 'modify', 'delete'])).status).toBe(200);
     expect(JSON.parse((await as('francois', 'GET', '/api/v1/invitations')).text)).toEqual([]);
@@ -74,6 +86,14 @@ describe('Jean shares his calendar with François', () => {
     const privileges = await as('francois', 'PROPFIND', '/webdav/jean@iw.fr/Calendar/', '<D:propfind xmlns:D="DAV:"><D:prop><D:current-user-privilege-set/></D:prop></D:propfind>', { Depth: '0' });
     expect(privileges.text).toContain('<D:write/>');
     expect(privileges.text).not.toContain('<D:write-acl/>');
+  });
+
+  it('unsubscribes when François deletes the binding; the calendar stays, and he can subscribe again', async () => {
+    expect((await as('francois', 'DELETE', '/webdav/francois@iw.fr/jean@iw.fr~Calendar/')).status).toBe(204);
+    expect((await listing('francois', '/webdav/francois@iw.fr/')).some((h) => h?.includes('~'))).toBe(false);
+    expect((await as('jean', 'GET', '/webdav/jean@iw.fr/Calendar/rv1.ics')).status).toBe(200);
+    expect((await as('francois', 'POST', '/api/v1/subscriptions', JSON.stringify({ owner: email('jean'), folder: 'Calendar' }))).status).toBe(204);
+    expect(await listing('francois', '/webdav/francois@iw.fr/')).toContain('/webdav/francois@iw.fr/jean@iw.fr~Calendar/');
   });
 
   it('lists and revokes the grant', async () => {
@@ -133,5 +153,23 @@ describe('domain-wide grants', () => {
     expect((await as('jean', 'PUT', '/webdav/marius@iw.fr/Documents/jean.txt', 'hello')).status).toBe(201);
     expect((await as('isalie', 'GET', '/webdav/marius@iw.fr/Documents/jean.txt')).status).toBe(200);
     expect((await as('isalie', 'PUT', '/webdav/marius@iw.fr/Documents/isalie.txt', 'no')).status).toBe(403);
+  });
+
+  it('shows a subscribed files folder under the shared prefix', async () => {
+    expect((await as('jean', 'POST', '/api/v1/subscriptions', JSON.stringify({ owner: email('marius'), folder: 'Documents' }))).status).toBe(204);
+    expect(await listing('jean', '/webdav/jean@iw.fr/')).toContain('/webdav/jean@iw.fr/Shared/');
+    expect(await listing('jean', '/webdav/jean@iw.fr/Shared/accounts/')).toContain('/webdav/jean@iw.fr/Shared/accounts/marius@iw.fr/');
+    expect((await as('jean', 'GET', '/webdav/jean@iw.fr/Shared/accounts/marius@iw.fr/Documents/jean.txt')).text).toBe('hello');
+    expect((await as('jean', 'PUT', '/webdav/jean@iw.fr/Shared/accounts/marius@iw.fr/Documents/via-binding.txt', 'bound')).status).toBe(201);
+    expect((await as('marius', 'GET', '/webdav/marius@iw.fr/Documents/via-binding.txt')).text).toBe('bound');
+  });
+
+  it('follows the owner\'s folders in a whole-account subscription', async () => {
+    await grant('isalie', 'isalie', null, email('jean'), ['read']);
+    expect((await as('jean', 'POST', '/api/v1/subscriptions', JSON.stringify({ owner: email('isalie'), folder: null }))).status).toBe(204);
+    const before = await listing('jean', '/webdav/jean@iw.fr/');
+    expect(before).toContain('/webdav/jean@iw.fr/isalie@iw.fr~Calendar/');
+    expect((await as('isalie', 'MKCALENDAR', '/webdav/isalie@iw.fr/Projets/')).status).toBe(201);
+    expect(await listing('jean', '/webdav/jean@iw.fr/')).toContain('/webdav/jean@iw.fr/isalie@iw.fr~Projets/');
   });
 });

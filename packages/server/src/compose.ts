@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createShareAuthorizer, ShareService } from '@partage/sharing';
+import { createShareAuthorizer, ShareService, SubscriptionBindings } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -44,6 +44,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
   const contacts = contactsModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
   const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
+  tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
   const dav = createDavServer({
     tree,
     authorizer: createShareAuthorizer(db),

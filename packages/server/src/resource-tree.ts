@@ -1,6 +1,7 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
+import type { SubscriptionBindings } from '@partage/sharing';
 import { principalHref, principalResource, principalsPath } from './principals.js';
 
 /**
@@ -36,10 +37,28 @@ export class PartageTree implements ResourceTree {
     }
     const account = await this.account(second);
     if (!account) return undefined;
-    const home = await this.accounts.resolve(account, ['webdav', account.email], path.slice(2));
-    if (!home || path.length !== 2) return home;
-    return { ...home, displayName: home.displayName ?? account.displayName ?? account.email };
+    const homePath = ['webdav', account.email];
+    const isSharee = ctx.principal?.name === account.email;
+    const found = await this.accounts.resolve(account, homePath, path.slice(2));
+    if (!found) return isSharee ? this.bindings?.resolve(account, homePath, path.slice(2)) : undefined;
+    if (path.length !== 2) return found;
+    const bindings = this.bindings;
+    const ownChildren = found.ops.children;
+    return {
+      ...found,
+      displayName: found.displayName ?? account.displayName ?? account.email,
+      ops: {
+        ...found.ops,
+        // The home lists the account's folders and, for the account itself, its subscriptions (SPEC §5).
+        ...(ownChildren && bindings && isSharee
+          ? { children: async () => [...(await ownChildren()), ...(await bindings.homeMembers(account, homePath))] }
+          : {}),
+      },
+    };
   }
+
+  /** Subscriptions shown in homes; set by the composition root once the sharing module exists. */
+  bindings: SubscriptionBindings | undefined;
 
   private account(email: string): Promise<AccountRow | undefined> {
     return this.readCache.get(`account:${email}`, () => repositories(this.db).accounts.findAccountByEmail(email));

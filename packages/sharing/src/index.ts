@@ -3,3 +3,4 @@ export * from './effective-rights.js';
 export * from './privilege-map.js';
 export * from './share-authorizer.js';
 export * from './share-service.js';
+export * from './subscription-bindings.js';

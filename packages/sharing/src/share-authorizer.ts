@@ -109,6 +109,8 @@ export function createShareAuthorizer(db: Db): Authorizer {
     const [first, second] = resource.path;
     if (first === undefined || second === undefined) return readOnly;
     if (second === 'principals') return readOnly;
+    // The shared prefix in a home (`Shared/accounts/…`) belongs to the home's account.
+    if (resource.kind === 'shared-prefix') return second === ctx.principal?.name ? readOnly : none;
     if (!isNodeResource(resource)) return none;
     return nodePrivileges(caller, resource, memo);
   }
