@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { davConditions, hrefOf } from '@partage/dav-core';
 import type { ItemContent } from '@partage/files';
-import { indexFold, InvalidAddressData, parseVcard, type VcardSummary } from '@partage/ical';
+import { convertVcard, indexFold, InvalidAddressData, parseVcard, type VcardSummary } from '@partage/ical';
 import { repositories, type Db, type NewCardValue } from '@partage/storage';
+import { acceptedVersion } from './address-data-request.js';
 import { contactsConditions } from './conditions.js';
 import type { ContactsLimits } from './contacts-limits.js';
 
@@ -92,5 +93,11 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
     },
     stageCopies: async () => new Map(),
     discardCopies: async () => undefined,
+    represent: async (node, accept) => {
+      const version = acceptedVersion(accept);
+      const row = version === undefined ? undefined : await repositories(db).cards.byNode(node.id);
+      if (!row || version === undefined || row.version === version) return undefined;
+      return { contentType: `text/vcard; version=${version}; charset=utf-8`, body: Buffer.from(convertVcard(row.data, version), 'utf8') };
+    },
   };
 }

@@ -48,6 +48,11 @@ export interface ResourceOps {
   children?(): Promise<Resource[]>;
   /** The entity body, or a range of it. */
   read?(range?: ByteRange): Promise<Readable>;
+  /**
+   * Another representation of the content for a GET's `Accept` header (a vCard 3.0 card
+   * asked for as 4.0, RFC 6352 §6.3.2.1); undefined when the stored one will do.
+   */
+  represent?(accept: string): Promise<{ readonly contentType: string; readonly body: Buffer } | undefined>;
   /** Dead properties as stored elements. */
   deadProperties?(): Promise<XmlElement[]>;
   /**

@@ -48,6 +48,11 @@ export interface ItemContent {
   stageCopies(nodes: readonly NodeRow[]): Promise<Map<number, string>>;
   /** Drops staged copies after a failed transaction. */
   discardCopies(staged: ReadonlyMap<number, string>): Promise<void>;
+  /**
+   * Another representation of the content for a GET `Accept` header (a vCard 3.0 card as
+   * `text/vcard; version=4.0`, RFC 6352 §6.2.2); undefined serves the stored bytes.
+   */
+  represent?(node: NodeRow, accept: string): Promise<{ readonly contentType: string; readonly body: Buffer } | undefined>;
 }
 
 /** A folder kind: how its collections look and how its items are stored (STYLE §1: one module each). */

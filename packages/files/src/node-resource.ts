@@ -83,6 +83,9 @@ export class NodeResources {
       return {
         ...common,
         ...removable,
+        ...(spec.content.represent
+          ? { represent: (accept: string) => spec.content.represent?.(node, accept) ?? Promise.resolve(undefined) }
+          : {}),
         read: async (range) => {
           const stream = await spec.content.read(node);
           return range ? sliceStream(stream, range.start, range.end) : stream;

@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createShareAuthorizer, ShareService, SubscriptionBindings } from '@partage/sharing';
+import { aclModule, createShareAuthorizer, ShareService, SubscriptionBindings } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -49,7 +49,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     tree,
     authorizer: createShareAuthorizer(db),
     locks: createLockStore(db),
-    modules: [filesModule, principalsModule, calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
+    modules: [filesModule, principalsModule, aclModule(db), calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
     principalCollections: ['/webdav/principals/'],
     logger,

@@ -4,3 +4,5 @@ export * from './privilege-map.js';
 export * from './share-authorizer.js';
 export * from './share-service.js';
 export * from './subscription-bindings.js';
+export * from './acl-module.js';
+export * from './acl-method.js';

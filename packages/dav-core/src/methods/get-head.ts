@@ -78,6 +78,16 @@ async function get(ctx: RequestContext, server: DavServerContext, withBody: bool
       body: withBody ? page : undefined,
     };
   }
+  const accept = ctx.request.headers['accept'];
+  const other = accept !== undefined && resource.ops.represent ? await resource.ops.represent(accept) : undefined;
+  if (other) {
+    // A converted representation: its own type and length, no strong ETag of the stored bytes.
+    return {
+      status: 200,
+      headers: { 'content-type': other.contentType, 'content-length': String(other.body.length), vary: 'Accept' },
+      body: withBody ? other.body : undefined,
+    };
+  }
   headers['content-type'] = resource.contentType ?? 'application/octet-stream';
   if (resource.contentLength === undefined) {
     // Generated content (a collection exported as one document): streamed, no ranges.

@@ -100,8 +100,7 @@ export class CardRepository {
       .select(['property', 'value', 'valueFolded'])
       .where('nodeId', '=', fromNodeId)
       .execute();
-    const { nodeId: _n, folderId: _f, ...rest } = card;
-    await this.upsert(toNodeId, toFolderId, rest, values);
+    await this.upsert(toNodeId, toFolderId, { uid: card.uid, version: card.version, kind: card.kind, fn: card.fn, data: card.data }, values);
   }
 
   /** Follows cards moved to another address book (MOVE). */
