@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { repositories, type Db, type NodeRow } from '@partage/storage';
 import { hrefOf } from '@partage/dav-core';
 import type { ItemContent } from '@partage/files';
-import { InvalidCalendarData, parseCalendarObject, TooManyInstances, type ComponentType } from '@partage/ical';
+import { InvalidCalendarData, parseCalendarObject, reduceConfidential, TooManyInstances, type ComponentType } from '@partage/ical';
 import { calendarConditions } from './conditions.js';
 import type { CalendarLimits } from './calendar-limits.js';
 import { componentsOf, floatingTimezoneOf } from './calendar-folder.js';
@@ -84,6 +84,10 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
     read: async (node) => {
       const row = await repositories(db).calendarObjects.byNode(node.id);
       return Readable.from([Buffer.from(row?.data ?? '', 'utf8')]);
+    },
+    readRestricted: async (node) => {
+      const row = await repositories(db).calendarObjects.byNode(node.id);
+      return Buffer.from(row ? reduceConfidential(row.data) : '', 'utf8');
     },
     copy: async (repos, from, to) => {
       const row = await repos.calendarObjects.byNode(from.id);

@@ -3,7 +3,7 @@ import { davConditions } from './conditions.js';
 import { DavError } from './dav-error.js';
 import { hrefOf, parentOf, pathKey, type DavPath } from './dav-path.js';
 import { parseIfHeader, submittedTokens, type IfList } from './if-header.js';
-import type { ActiveLock } from './ports.js';
+import type { Access, ActiveLock } from './ports.js';
 import type { Resource } from './resource.js';
 import type { RequestContext } from './request-context.js';
 import type { DavServerContext } from './server-context.js';
@@ -18,9 +18,9 @@ export async function requirePrivilege(
   server: DavServerContext,
   resource: Resource,
   privilege: ClarkName,
-): Promise<void> {
+): Promise<Access> {
   const [access] = await server.authorizer.access(ctx, [resource]);
-  if (access?.privileges.has(privilege)) return;
+  if (access?.privileges.has(privilege)) return access;
   if (access?.isHidden) throw new DavError(404, undefined, 'not found');
   if (!(access?.privileges.has(dav('read')) ?? false)) {
     const parentPath = parentOf(resource.path);
@@ -29,6 +29,15 @@ export async function requirePrivilege(
     if (!parentAccess?.privileges.has(dav('read'))) throw new DavError(404, undefined, 'not found');
   }
   throw davConditions.needPrivileges(hrefOf(resource.path, resource.isCollection), privilege);
+}
+
+/**
+ * Refuses to remove or move a resource the caller only sees a reduced view of (a
+ * confidential item, SPEC §4), even where it may unbind members of the folder.
+ */
+export async function refuseIfRestricted(ctx: RequestContext, server: DavServerContext, resource: Resource): Promise<void> {
+  const [access] = await server.authorizer.access(ctx, [resource]);
+  if (access?.isRestricted) throw davConditions.needPrivileges(hrefOf(resource.path, resource.isCollection), dav('unbind'));
 }
 
 /** Keeps the resources the caller may read; the others are absent from listings (SPEC §4). */

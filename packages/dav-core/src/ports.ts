@@ -26,6 +26,11 @@ export interface Access {
    * nothing readable in it, SPEC §4): any refusal is 404.
    */
   readonly isHidden?: boolean;
+  /**
+   * The caller sees a reduced view of the content (a confidential item shown to a sharee
+   * without `admin`, SPEC §4): GET serves `ResourceOps.readRestricted`.
+   */
+  readonly isRestricted?: boolean;
 }
 
 /**

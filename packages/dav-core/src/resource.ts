@@ -53,6 +53,8 @@ export interface ResourceOps {
    * asked for as 4.0, RFC 6352 §6.3.2.1); undefined when the stored one will do.
    */
   represent?(accept: string): Promise<{ readonly contentType: string; readonly body: Buffer } | undefined>;
+  /** The reduced view of the content for callers whose access is restricted. */
+  readRestricted?(): Promise<Buffer>;
   /** Dead properties as stored elements. */
   deadProperties?(): Promise<XmlElement[]>;
   /**

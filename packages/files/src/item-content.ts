@@ -38,6 +38,8 @@ export interface WriteTarget {
 export interface ItemContent {
   /** Reads, checks and stages a body (outside any transaction: it may stream a large file). */
   prepare(body: AsyncIterable<Uint8Array>, meta: ContentMeta, target: WriteTarget): Promise<PreparedContent>;
+  /** The reduced view of an item for callers whose access is restricted (confidential items, SPEC §4). */
+  readRestricted?(node: NodeRow): Promise<Buffer>;
   /** The stored content. */
   read(node: NodeRow): Promise<Readable>;
   /** Copies the content of `from` for the new node `to` (inside the copy's transaction); returns a blob to drop if the transaction fails. */

@@ -83,6 +83,9 @@ export class NodeResources {
       return {
         ...common,
         ...removable,
+        ...(spec.content.readRestricted
+          ? { readRestricted: () => spec.content.readRestricted?.(node) ?? Promise.resolve(Buffer.alloc(0)) }
+          : {}),
         ...(spec.content.represent
           ? { represent: (accept: string) => spec.content.represent?.(node, accept) ?? Promise.resolve(undefined) }
           : {}),

@@ -48,3 +48,4 @@ export {
   type IndexedVcardProperty,
   type VcardVersion,
 } from './vcard/vcard-values.js';
+export { reduceConfidential } from './reduce-confidential.js';

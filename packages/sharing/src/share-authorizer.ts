@@ -9,6 +9,7 @@ import { allRights, isRight, type Caller, type Grant, type Right } from './right
 const readOnly: ReadonlySet<ClarkName> = new Set([dav('read'), dav('read-current-user-privilege-set')]);
 const none: ReadonlySet<ClarkName> = new Set();
 const everything: ReadonlySet<ClarkName> = privilegesOf(allRights);
+const readPrivileges: ReadonlySet<ClarkName> = privilegesOf(['read', 'freebusy']);
 
 /** Turns a stored grant into the rule's model. */
 export function grantOf(row: GrantRow): Grant {
@@ -97,10 +98,32 @@ export function createShareAuthorizer(db: Db): Authorizer {
     });
   }
 
-  async function accessFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<Access> {
+  async function accessFor(
+    ctx: RequestContext,
+    resource: Resource,
+    memo: Memo,
+    classifications: ReadonlyMap<number, string>,
+  ): Promise<Access> {
     const privileges = await privilegesFor(ctx, resource, memo);
-    const isHome = isNodeResource(resource) && resource.node.parentId === null;
-    return isHome && privileges.size === 0 ? { privileges, isHidden: true } : { privileges };
+    if (!isNodeResource(resource)) return { privileges };
+    if (resource.node.parentId === null) return privileges.size === 0 ? { privileges, isHidden: true } : { privileges };
+    // Private and confidential items (SPEC §4): only the owner and holders of admin see them whole.
+    const classification = classifications.get(resource.node.id);
+    if (classification === undefined || privileges.has(dav('write-acl'))) return { privileges };
+    if (classification === 'PRIVATE') return { privileges: none, isHidden: true };
+    if (classification === 'CONFIDENTIAL') {
+      return { privileges: new Set([...privileges].filter((p) => readPrivileges.has(p))), isRestricted: true };
+    }
+    return { privileges };
+  }
+
+  /** Classifications of the calendar items of other accounts among `resources`, in one query. */
+  async function classificationsOf(ctx: RequestContext, resources: readonly Resource[]): Promise<Map<number, string>> {
+    const ids = resources.flatMap((r) =>
+      isNodeResource(r) && !r.isCollection && r.folderKind === 'calendar' && r.account.id !== ctx.principal?.id ? [r.node.id] : [],
+    );
+    const all = await repos().calendarObjects.classificationsOf(ids);
+    return new Map([...all].filter(([, c]) => c === 'PRIVATE' || c === 'CONFIDENTIAL'));
   }
 
   async function privilegesFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
@@ -128,8 +151,9 @@ export function createShareAuthorizer(db: Db): Authorizer {
   return {
     access: async (ctx, resources): Promise<Access[]> => {
       const memo = memoOf(ctx);
+      const classifications = await classificationsOf(ctx, resources);
       const result: Access[] = [];
-      for (const resource of resources) result.push(await accessFor(ctx, resource, memo));
+      for (const resource of resources) result.push(await accessFor(ctx, resource, memo, classifications));
       return result;
     },
   };

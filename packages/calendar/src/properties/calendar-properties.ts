@@ -1,7 +1,7 @@
 import { dav, el } from '@partage/dav-xml';
 import { defineProperty, hrefOf, type PropertyHandler, type Resource } from '@partage/dav-core';
 import type { Db } from '@partage/storage';
-import { renderCalendarData, TooManyInstances } from '@partage/ical';
+import { reduceConfidential, renderCalendarData, TooManyInstances } from '@partage/ical';
 import { componentsOf } from '../calendar-folder.js';
 import { isCalendarCollection, isCalendarObject } from '../calendar-kind.js';
 import { icalUtc, type CalendarLimits } from '../calendar-limits.js';
@@ -90,9 +90,11 @@ export function calendarProperties(db: Db, limits: CalendarLimits): PropertyHand
       name: caldav('calendar-data'),
       appliesTo: isCalendarObject,
       inAllprop: false,
-      get: async (r, ctx, _server, requested) => {
-        const data = (await calendarDataOf(ctx, db, [r.node.id])).get(r.node.id);
-        if (data === undefined) return undefined;
+      get: async (r, ctx, server, requested) => {
+        const stored = (await calendarDataOf(ctx, db, [r.node.id])).get(r.node.id);
+        if (stored === undefined) return undefined;
+        const [access] = await server.authorizer.access(ctx, [r]);
+        const data = access?.isRestricted ? reduceConfidential(stored) : stored;
         const request = parseCalendarDataRequest(requested);
         if (!transformsData(request)) return data;
         const floatingTimezone = r.node.parentId === null ? undefined : await folderTimezone(ctx, db, r.node.parentId);

@@ -63,7 +63,16 @@ async function collectionPage(ctx: RequestContext, server: DavServerContext, res
 
 async function get(ctx: RequestContext, server: DavServerContext, withBody: boolean): Promise<DavResponse> {
   const resource = await resolveOr404(ctx, server, ctx.path);
-  await requirePrivilege(ctx, server, resource, dav('read'));
+  const access = await requirePrivilege(ctx, server, resource, dav('read'));
+  if (access.isRestricted) {
+    // A reduced view: never the stored bytes, so no ETag of them and no ranges.
+    const reduced = resource.ops.readRestricted ? await resource.ops.readRestricted() : Buffer.alloc(0);
+    return {
+      status: 200,
+      headers: { 'content-type': resource.contentType ?? 'application/octet-stream', 'content-length': String(reduced.length) },
+      body: withBody ? reduced : undefined,
+    };
+  }
   const early = readPreconditions(ctx, resource);
   if (early) return early;
   const headers: Record<string, string> = {};

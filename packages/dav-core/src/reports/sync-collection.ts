@@ -52,7 +52,9 @@ export const syncCollectionReport = defineReport<SyncCollectionQuery>({
     const visible = await readable(ctx, server, set.changed);
     const responses = [];
     for (const member of visible) responses.push(await propertiesResponse(member, query.properties, ctx, server));
-    for (const path of set.removed) responses.push(statusResponse(hrefOf(path, false), 404));
+    // A member the caller may no longer read (an item made private) is gone as far as it knows.
+    const hidden = query.syncToken === undefined ? [] : set.changed.filter((m) => !visible.includes(m)).map((m) => m.path);
+    for (const path of [...set.removed, ...hidden]) responses.push(statusResponse(hrefOf(path, false), 404));
     if (set.truncated) responses.push(statusResponse(hrefOf(collection.path, true), 507));
     return multistatus(responses, [el(dav('sync-token'), [set.syncToken])]);
   },

@@ -18,6 +18,17 @@ export class CalendarObjectRepository {
     return this.db.selectFrom('calendarObject').selectAll().where('nodeId', 'in', [...nodeIds]).execute();
   }
 
+  /** The classification (`PUBLIC`, `PRIVATE`, `CONFIDENTIAL`) of objects, in one query. */
+  async classificationsOf(nodeIds: readonly number[]): Promise<Map<number, string>> {
+    if (nodeIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('calendarObject')
+      .select(['nodeId', 'classification'])
+      .where('nodeId', 'in', [...nodeIds])
+      .execute();
+    return new Map(rows.map((r) => [Number(r.nodeId), r.classification]));
+  }
+
   /** The node holding a UID in a calendar, if any (for `no-uid-conflict`). */
   async nodeWithUid(folderId: number, uid: string): Promise<number | undefined> {
     const row = await this.db

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+let server: TestServer;
+const email = (who: string) => `${who}@prive.test`;
+const calendar = `/webdav/${email('jean')}/Calendar`;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  for (const who of ['jean', 'francois', 'secretariat']) await server.createUser(email(who));
+  const grant = (grantee: string, rights: string[]) =>
+    fetch(`${server.url}/api/v1/accounts/${email('jean')}/grants`, {
+      method: 'PUT',
+      headers: { Authorization: server.basic(email('jean')), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ folder: 'Calendar', grantee: email(grantee), rights }),
+    });
+  await grant('francois', ['read', 'create', 'modify', 'delete']);
+  await grant('secretariat', ['read', 'create', 'modify', 'delete', 'admin']);
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function as(who: string, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  const response = await fetch(server.url + path, { method, headers: { Authorization: server.basic(email(who)), ...headers }, ...(body === undefined ? {} : { body }) });
+  return { status: response.status, text: await response.text() };
+}
+const ics = (uid: string, classification: string, summary: string) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261101T000000Z', 'DTSTART:20261210T100000Z', 'DTEND:20261210T110000Z', `CLASS:${classification}`, `SUMMARY:${summary}`, 'DESCRIPTION:details', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+const put = (who: string, uid: string, classification: string, summary: string, headers: Record<string, string> = {}) =>
+  as(who, 'PUT', `${calendar}/${uid}.ics`, ics(uid, classification, summary), { 'Content-Type': 'text/calendar', ...headers });
+const syncBody = (token: string) =>
+  `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
+const tokenOf = (text: string) => /<D:sync-token>([^<]+)</.exec(text)?.[1] ?? '';
+const queryAll = '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
+
+describe('private and confidential items (SPEC §4)', () => {
+  beforeAll(async () => {
+    await put('jean', 'public', 'PUBLIC', 'Réunion');
+    await put('jean', 'private', 'PRIVATE', 'Médecin');
+    await put('jean', 'confidential', 'CONFIDENTIAL', 'Entretien');
+  });
+
+  it('hides a private item from a sharee everywhere, and shows it to the owner and to admin holders', async () => {
+    expect((await as('francois', 'GET', `${calendar}/private.ics`)).status).toBe(404);
+    const listing = await as('francois', 'PROPFIND', `${calendar}/`, undefined, { Depth: '1' });
+    expect(listing.text).not.toContain('private.ics');
+    expect((await as('francois', 'REPORT', `${calendar}/`, queryAll, { Depth: '1' })).text).not.toContain('Médecin');
+    const multiget = `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><D:href>${calendar}/private.ics</D:href></C:calendar-multiget>`;
+    expect((await as('francois', 'REPORT', `${calendar}/`, multiget)).text).not.toContain('Médecin');
+    expect((await as('francois', 'REPORT', `${calendar}/`, syncBody(''))).text).not.toContain('private.ics');
+    expect((await as('secretariat', 'GET', `${calendar}/private.ics`)).text).toContain('Médecin');
+    expect((await as('jean', 'GET', `${calendar}/private.ics`)).text).toContain('Médecin');
+    expect((await put('francois', 'private', 'PUBLIC', 'overwrite')).status).toBe(404);
+  });
+
+  it('shows a confidential item reduced, and refuses to change or delete it', async () => {
+    const got = await as('francois', 'GET', `${calendar}/confidential.ics`);
+    expect(got.status).toBe(200);
+    expect(got.text).toContain('SUMMARY:Busy');
+    expect(got.text).not.toContain('Entretien');
+    expect(got.text).not.toContain('details');
+    const queried = await as('francois', 'REPORT', `${calendar}/`, queryAll, { Depth: '1' });
+    expect(queried.text).toContain('SUMMARY:Busy');
+    expect(queried.text).not.toContain('Entretien');
+    expect((await put('francois', 'confidential', 'CONFIDENTIAL', 'changed')).status).toBe(403);
+    expect((await as('francois', 'DELETE', `${calendar}/confidential.ics`)).status).toBe(403);
+    expect((await as('secretariat', 'GET', `${calendar}/confidential.ics`)).text).toContain('Entretien');
+  });
+
+  it('counts private items as busy in free/busy', async () => {
+    const body = '<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="20261210T000000Z" end="20261211T000000Z"/></C:free-busy-query>';
+    expect((await as('francois', 'REPORT', `${calendar}/`, body, { Depth: '1' })).text).toContain('FREEBUSY;FBTYPE=BUSY:20261210T100000Z/20261210T110000Z');
+  });
+
+  it("removes an item from a sharee's sync when it becomes private", async () => {
+    const token = tokenOf((await as('francois', 'REPORT', `${calendar}/`, syncBody(''))).text);
+    await put('jean', 'public', 'PRIVATE', 'Réunion privée');
+    const delta = await as('francois', 'REPORT', `${calendar}/`, syncBody(token));
+    expect(delta.text).toContain(`<D:href>${calendar}/public.ics</D:href><D:status>HTTP/1.1 404 Not Found</D:status>`);
+  });
+});
