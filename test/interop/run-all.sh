@@ -3,12 +3,12 @@
 # (a fresh database per script on $INTEROP_DATABASE_URL / $TEST_DATABASE_URL /
 # postgres://postgres@127.0.0.1:5432/test). Prints a summary; exits 1 if any failed.
 #   INTEROP_SCRIPTS  scripts to run (default: litmus cadaver rclone curl davfs2 caldav-python
-#                    vdirsyncer-khal)
+#                    vdirsyncer-khal carddav-python vdirsyncer-khard)
 #   INTEROP_STORES   stores (default: embedded postgres)
 #   INTEROP_SCRIPT_TIMEOUT  seconds per script (default 600)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-scripts=${INTEROP_SCRIPTS:-litmus cadaver rclone curl davfs2 caldav-python vdirsyncer-khal}
+scripts=${INTEROP_SCRIPTS:-litmus cadaver rclone curl davfs2 caldav-python vdirsyncer-khal carddav-python vdirsyncer-khard}
 stores=${INTEROP_STORES:-embedded postgres}
 INTEROP_LOG_DIR=${INTEROP_LOG_DIR:-$(mktemp -d /tmp/partage-interop.XXXXXX)}
 mkdir -p "$INTEROP_LOG_DIR"
