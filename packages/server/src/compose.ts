@@ -49,7 +49,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     tree,
     authorizer: createShareAuthorizer(db),
     locks: createLockStore(db),
-    modules: [filesModule, principalsModule, aclModule(db), calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
+    modules: [filesModule, principalsModule(db), aclModule(db), calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
     principalCollections: ['/webdav/principals/'],
     logger,

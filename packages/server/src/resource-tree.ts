@@ -2,7 +2,7 @@ import { makeResource, type DavPath, type RequestContext, type Resource, type Re
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
 import type { SubscriptionBindings } from '@partage/sharing';
-import { principalHref, principalResource, principalsPath } from './principals.js';
+import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
 /**
  * The URL space of SPEC §3: `/`, `/webdav/`, `/webdav/principals/<email>/` and each
@@ -31,6 +31,10 @@ export class PartageTree implements ResourceTree {
     if (second === undefined) return this.collection(['webdav'], 'dav-root', () => this.davRootChildren(ctx));
     if (second === principalsPath[1]) {
       if (third === undefined) return this.collection([...principalsPath], 'principals', () => this.principalChildren(ctx));
+      if (third === 'domains' && rest.length === 1) {
+        const domain = await repositories(this.db).accounts.findDomain(rest[0] ?? '');
+        return domain && domainPrincipalResource(domain);
+      }
       if (rest.length > 0) return undefined;
       const account = await this.account(third);
       return account && principalResource(account);
