@@ -3,7 +3,14 @@ import { Readable } from 'node:stream';
 import { repositories, type Db, type NodeRow } from '@partage/storage';
 import { hrefOf } from '@partage/dav-core';
 import type { ItemContent } from '@partage/files';
-import { InvalidCalendarData, parseCalendarObject, reduceConfidential, TooManyInstances, type ComponentType } from '@partage/ical';
+import {
+  instancesBetween,
+  InvalidCalendarData,
+  parseCalendarObject,
+  reduceConfidential,
+  TooManyInstances,
+  type ComponentType,
+} from '@partage/ical';
 import { calendarConditions } from './conditions.js';
 import type { CalendarLimits } from './calendar-limits.js';
 import { componentsOf, floatingTimezoneOf } from './calendar-folder.js';
@@ -60,6 +67,7 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
         const other = await repositories(db).nodes.byId(holder);
         throw calendarConditions.noUidConflict(hrefOf([...target.folderPath, other?.name ?? ''], false));
       }
+      const index = instanceIndexOf(text, summary, floatingTimezone);
       const etag = `"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`;
       return {
         sizeBytes: Buffer.byteLength(text, 'utf8'),
@@ -77,6 +85,7 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
             classification: summary.classification,
             data: text,
           });
+          await repos.calendarObjects.replaceInstances(node.id, index.instances, index.indexedUntil);
         },
         discard: async () => undefined,
       };
@@ -92,8 +101,10 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
     copy: async (repos, from, to) => {
       const row = await repos.calendarObjects.byNode(from.id);
       if (!row || to.parentId === null) return;
-      const { nodeId: _n, folderId: _f, ...values } = row;
+      const { nodeId: _n, folderId: _f, indexedUntil, ...values } = row;
       await repos.calendarObjects.upsert(to.id, to.parentId, values);
+      await repos.calendarObjects.copyInstances(from.id, to.id);
+      await repos.calendarObjects.replaceInstancesUntil(to.id, indexedUntil);
     },
     moved: async (repos, node, folder) => {
       await repos.calendarObjects.setFolder([node.id], folder.id);
@@ -101,6 +112,38 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
     stageCopies: async () => new Map(),
     discardCopies: async () => undefined,
   };
+}
+
+/** How far ahead the instances of an unbounded recurring event are indexed. */
+const indexHorizonMs = 3 * 365 * 24 * 3600 * 1000;
+const maxIndexedInstances = 5000;
+/** `indexed_until` of an object whose every instance is indexed. */
+const everything = new Date(Date.UTC(9999, 11, 31));
+
+/**
+ * The instances of a recurring event to index (STYLE §3): all of them when the rule ends,
+ * else those up to the horizon; none (not indexed) past the instance cap or for other
+ * components, whose queries are evaluated exactly.
+ */
+function instanceIndexOf(
+  text: string,
+  summary: { componentType: string; isRecurring: boolean; firstStart: Date | null; lastEnd: Date | null },
+  floatingTimezone: string | undefined,
+): { instances: { start: Date; end: Date }[]; indexedUntil: Date | null } {
+  if (summary.componentType !== 'VEVENT' || !summary.isRecurring || !summary.firstStart) return { instances: [], indexedUntil: null };
+  const horizon = new Date(Date.now() + indexHorizonMs);
+  const bounded = summary.lastEnd !== null && summary.lastEnd <= horizon;
+  try {
+    const instances = instancesBetween(
+      text,
+      { start: summary.firstStart, end: bounded ? undefined : horizon },
+      { maxInstances: maxIndexedInstances, ...(floatingTimezone ? { floatingTimezone } : {}) },
+    );
+    return { instances: instances.map((i) => ({ start: i.start, end: i.end })), indexedUntil: bounded ? everything : horizon };
+  } catch (error) {
+    if (error instanceof TooManyInstances) return { instances: [], indexedUntil: null };
+    throw error;
+  }
 }
 
 export type { ComponentType };

@@ -106,7 +106,13 @@ export class NodeResources {
       ...removable,
       children: members,
       syncToken: () => currentSyncToken(store.db, node),
-      changes: (token, limit) => changesOf(store.db, node, path, members, token, limit),
+      changes: (token, limit) =>
+        changesOf(store.db, node, path, async (names) => {
+          const nodes = repositories(store.db).nodes;
+          // A long list of names (an initial sync) is cheaper as the whole membership.
+          const rows = names.length > 500 ? await nodes.children(node.id) : await nodes.childrenNamed(node.id, names);
+          return this.members(rows, account, path);
+        }, token, limit),
       quota: () => this.quota(account.id),
     };
     if (folderKind === 'home') {
@@ -137,9 +143,15 @@ export class NodeResources {
   }
 
   private async children(node: NodeRow, account: NodeAccount, path: DavPath): Promise<Resource[]> {
-    const nodes = repositories(this.store.db).nodes;
-    const rows = await nodes.children(node.id);
-    const props = await nodes.deadPropertiesOf(rows.map((r) => r.id));
+    return this.members(await repositories(this.store.db).nodes.children(node.id), account, path);
+  }
+
+  /**
+   * Resources for member rows of the collection at `path`, with their dead properties
+   * loaded in one query: what listings and reports use for many members at once.
+   */
+  async members(rows: readonly NodeRow[], account: NodeAccount, path: DavPath): Promise<NodeResource[]> {
+    const props = await repositories(this.store.db).nodes.deadPropertiesOf(rows.map((r) => r.id));
     return rows.map((row) =>
       this.resource(row, account, [...path, row.name], (props.get(row.id) ?? []).flatMap((p) => parseStored(p))),
     );

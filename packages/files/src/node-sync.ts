@@ -27,7 +27,8 @@ export async function changesOf(
   db: Db,
   node: NodeRow,
   path: DavPath,
-  members: () => Promise<Resource[]>,
+  /** The current members with these names (changed ones that still exist). */
+  members: (names: readonly string[]) => Promise<Resource[]>,
   token: string | undefined,
   limit: number | undefined,
 ): Promise<ChangeSet> {
@@ -37,7 +38,7 @@ export async function changesOf(
   if (seq === undefined || seq > latest) throw davConditions.validSyncToken();
   const { changes, truncated } = await nodes.changesSince(node.id, seq, limit);
   const lastSeq = changes.length > 0 ? (changes[changes.length - 1]?.seq ?? seq) : latest;
-  const byName = new Map((await members()).map((m) => [m.path[m.path.length - 1] ?? '', m]));
+  const byName = new Map((await members(changes.map((c) => c.memberName))).map((m) => [m.path[m.path.length - 1] ?? '', m]));
   const changed: Resource[] = [];
   const removed: DavPath[] = [];
   for (const change of changes) {

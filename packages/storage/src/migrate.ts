@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as calendarObjects from './migrations/0002-calendar-objects.js';
 import * as cards from './migrations/0003-cards.js';
 import * as grants from './migrations/0004-grants.js';
+import * as calendarInstances from './migrations/0006-calendar-instances.js';
 import type { Database } from './schema/index.js';
 
 /**
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-calendar-objects': calendarObjects,
   '0003-cards': cards,
   '0004-grants': grants,
+  '0006-calendar-instances': calendarInstances,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

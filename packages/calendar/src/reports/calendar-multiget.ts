@@ -57,7 +57,7 @@ export function calendarMultigetReport(db: Db, resources: NodeResources): Report
       const found = await readable(
         ctx,
         server,
-        objects.map((n) => resources.resource(n, collection.account, [...base, n.name])),
+        await resources.members(objects, collection.account, base),
       );
       const responses = [];
       const foundNames = new Set(found.map((r) => r.path[r.path.length - 1]));

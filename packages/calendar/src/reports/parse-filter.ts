@@ -82,3 +82,18 @@ export function prefilterOf(filter: CompFilter): { componentTypes: string[] | un
   const only = wanted[0];
   return { componentTypes: only ? [only.name] : undefined, range: only?.timeRange };
 }
+
+/**
+ * The time range of a filter that asks for nothing but events overlapping a bounded range
+ * (`VCALENDAR > VEVENT > time-range`), which SQL can decide alone; undefined otherwise.
+ */
+export function eventTimeRangeOnly(filter: CompFilter): { start: Date; end: Date } | undefined {
+  if (filter.propFilters.length > 0 || filter.timeRange || filter.compFilters.length !== 1) return undefined;
+  const event = filter.compFilters[0];
+  if (!event || event.name !== 'VEVENT' || event.isNotDefined || event.propFilters.length > 0 || event.compFilters.length > 0) {
+    return undefined;
+  }
+  const start = event.timeRange?.start;
+  const end = event.timeRange?.end;
+  return start && end ? { start, end } : undefined;
+}

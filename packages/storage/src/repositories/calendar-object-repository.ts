@@ -1,9 +1,9 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { CalendarObjectTable } from '../schema/index.js';
 import type { Executor } from './executor.js';
 
 export type CalendarObjectRow = Selectable<CalendarObjectTable>;
-export type NewCalendarObject = Omit<Insertable<CalendarObjectTable>, 'nodeId' | 'folderId'>;
+export type NewCalendarObject = Omit<Insertable<CalendarObjectTable>, 'nodeId' | 'folderId' | 'indexedUntil'>;
 
 /** Calendar object data and its prefilter columns, one row per calendar item node. */
 export class CalendarObjectRepository {
@@ -46,6 +46,73 @@ export class CalendarObjectRepository {
       .values({ ...values, nodeId, folderId })
       .onConflict((oc) => oc.column('nodeId').doUpdateSet({ ...values, folderId }))
       .execute();
+  }
+
+  /** Replaces the indexed instances of an object (recurring events), indexed up to `indexedUntil`. */
+  async replaceInstances(nodeId: number, instances: readonly { start: Date; end: Date }[], indexedUntil: Date | null): Promise<void> {
+    await this.db.deleteFrom('calendarInstance').where('nodeId', '=', nodeId).execute();
+    for (let i = 0; i < instances.length; i += 500) {
+      await this.db
+        .insertInto('calendarInstance')
+        .values(instances.slice(i, i + 500).map((x) => ({ nodeId, startAt: x.start, endAt: x.end })))
+        .execute();
+    }
+    await this.db.updateTable('calendarObject').set({ indexedUntil }).where('nodeId', '=', nodeId).execute();
+  }
+
+  /** Sets how far an object's instances are indexed. */
+  async replaceInstancesUntil(nodeId: number, indexedUntil: Date | null): Promise<void> {
+    await this.db.updateTable('calendarObject').set({ indexedUntil }).where('nodeId', '=', nodeId).execute();
+  }
+
+  /** Copies the instance index of one object to another (COPY). */
+  async copyInstances(fromId: number, toId: number): Promise<void> {
+    await sql`insert into calendar_instance (node_id, start_at, end_at) select ${toId}, start_at, end_at from calendar_instance where node_id = ${fromId}`.execute(this.db);
+  }
+
+  /**
+   * Events of a calendar overlapping `[start, end)` with the rule of RFC 4791 §9.9 for
+   * VEVENT, decided in SQL: single events from their columns, recurring ones from the
+   * instance index when it covers the range. Returns the matches, and the recurring events
+   * that the index does not cover (the caller evaluates those exactly).
+   */
+  async eventsOverlapping(folderId: number, start: Date, end: Date): Promise<{ matched: number[]; unindexed: CalendarObjectRow[] }> {
+    const overlaps = (s: string, e: string) =>
+      sql<boolean>`((${sql.ref(e)} > ${sql.ref(s)} and ${sql.ref(s)} < ${end} and ${sql.ref(e)} > ${start})
+        or (${sql.ref(e)} <= ${sql.ref(s)} and ${sql.ref(s)} >= ${start} and ${sql.ref(s)} < ${end}))`;
+    const matched = await this.db
+      .selectFrom('calendarObject as o')
+      .select('o.nodeId')
+      .where('o.folderId', '=', folderId)
+      .where('o.componentType', '=', 'VEVENT')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('o.isRecurring', '=', false), eb('o.firstStart', 'is not', null), overlaps('o.first_start', 'o.last_end')]),
+          eb.and([
+            eb('o.isRecurring', '=', true),
+            eb('o.indexedUntil', '>=', end),
+            eb.exists(
+              eb.selectFrom('calendarInstance as i').select('i.nodeId').whereRef('i.nodeId', '=', 'o.nodeId').where(overlaps('i.start_at', 'i.end_at')),
+            ),
+          ]),
+        ]),
+      )
+      .execute();
+    const unindexed = await this.db
+      .selectFrom('calendarObject')
+      .selectAll()
+      .where('folderId', '=', folderId)
+      .where('componentType', '=', 'VEVENT')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('isRecurring', '=', true), eb.or([eb('indexedUntil', 'is', null), eb('indexedUntil', '<', end)])]),
+          eb.and([eb('isRecurring', '=', false), eb('firstStart', 'is', null)]),
+        ]),
+      )
+      .where((eb) => eb.or([eb('lastEnd', 'is', null), eb('lastEnd', '>=', start)]))
+      .where((eb) => eb.or([eb('firstStart', 'is', null), eb('firstStart', '<=', end)]))
+      .execute();
+    return { matched: matched.map((r) => Number(r.nodeId)), unindexed };
   }
 
   /** Moves the rows of nodes to another calendar (after a MOVE of the nodes). */

@@ -134,6 +134,15 @@ export interface CalendarObjectTable {
   isRecurring: boolean;
   classification: Generated<string>;
   data: string;
+  /** Recurring events: instances are in `calendar_instance` up to this time; null: not indexed. */
+  indexedUntil: Date | null;
+}
+
+/** One instance of a recurring event, for time-range queries in SQL. */
+export interface CalendarInstanceTable {
+  nodeId: number;
+  startAt: Date;
+  endAt: Date;
 }
 
 /** A grant of rights on a folder, or a whole account (folderId null), to a grantee (SPEC §4). */
@@ -182,6 +191,7 @@ export interface Database {
   loginFailure: LoginFailureTable;
   blobChunk: BlobChunkTable;
   calendarObject: CalendarObjectTable;
+  calendarInstance: CalendarInstanceTable;
   card: CardTable;
   cardValue: CardValueTable;
   grant: GrantTable;
