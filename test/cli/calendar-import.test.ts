@@ -66,3 +66,20 @@ describe('partage import and export', () => {
     expect(exported.stdout).toContain('UID:e2');
   }, 60_000);
 });
+
+describe('partage share', () => {
+  it('grants, lists and revokes from the command line', async () => {
+    expect((await partage('user', 'add', 'sharee@iw.test', '--password', 'sharee password')).code).toBe(0);
+    const granted = await partage('share', 'grant', 'import@iw.test/Calendar', 'sharee@iw.test', '--rights', 'read-write');
+    expect(granted.code).toBe(0);
+    const listed = await partage('share', 'list', 'import@iw.test');
+    expect(listed.stdout).toContain('Calendar\tsharee@iw.test\tread,create,modify,delete');
+    expect((await partage('share', 'grant', 'import@iw.test', '@iw.test', '--rights', 'none')).code).toBe(0);
+    expect((await partage('share', 'list', 'import@iw.test')).stdout).toContain('(whole account)\t@iw.test\t(denied)');
+    expect((await partage('share', 'revoke', 'import@iw.test/Calendar', 'sharee@iw.test')).code).toBe(0);
+    expect((await partage('share', 'list', 'import@iw.test')).stdout).not.toContain('sharee@iw.test');
+    const unknown = await partage('share', 'grant', 'import@iw.test/Nope', 'sharee@iw.test', '--rights', 'read-only');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no folder Nope');
+  }, 90_000);
+});

@@ -84,8 +84,9 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
             isRecurring: summary.isRecurring,
             classification: summary.classification,
             data: text,
+            indexedUntil: index.indexedUntil,
           });
-          await repos.calendarObjects.replaceInstances(node.id, index.instances, index.indexedUntil);
+          await repos.calendarObjects.replaceInstances(node.id, index.instances, target.existing === undefined);
         },
         discard: async () => undefined,
       };
@@ -101,10 +102,9 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
     copy: async (repos, from, to) => {
       const row = await repos.calendarObjects.byNode(from.id);
       if (!row || to.parentId === null) return;
-      const { nodeId: _n, folderId: _f, indexedUntil, ...values } = row;
+      const { nodeId: _n, folderId: _f, ...values } = row;
       await repos.calendarObjects.upsert(to.id, to.parentId, values);
       await repos.calendarObjects.copyInstances(from.id, to.id);
-      await repos.calendarObjects.replaceInstancesUntil(to.id, indexedUntil);
     },
     moved: async (repos, node, folder) => {
       await repos.calendarObjects.setFolder([node.id], folder.id);

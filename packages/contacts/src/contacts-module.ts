@@ -6,11 +6,16 @@ import { defaultContactsLimits, type ContactsLimits } from './contacts-limits.js
 import { contactsProperties } from './properties/contacts-properties.js';
 import { addressbookMultigetReport } from './reports/addressbook-multiget.js';
 import { addressbookQueryReport } from './reports/addressbook-query.js';
+import { withDirectoryQuery } from './gal/directory-query.js';
+import { galProperties } from './gal/gal-properties.js';
+import type { GalScope } from './gal/gal-scope.js';
 
 /** What the contacts module needs from the composition root. */
 export interface ContactsModuleOptions {
   readonly db: Db;
   readonly limits?: Partial<ContactsLimits>;
+  /** The rights behind the Global Address List (SPEC §5); without it the GAL properties and directory query are absent. */
+  readonly galScope?: GalScope;
 }
 
 /**
@@ -33,8 +38,16 @@ export function contactsModule(options: ContactsModuleOptions): {
     davModule: (resources) => ({
       name: 'carddav',
       features: ['addressbook'],
-      properties: contactsProperties(options.db, limits),
-      reports: [addressbookQueryReport(options.db, resources), addressbookMultigetReport(options.db, resources)],
+      properties: [
+        ...contactsProperties(options.db, limits),
+        ...(options.galScope ? galProperties(options.db, options.galScope) : []),
+      ],
+      reports: [
+        options.galScope
+          ? withDirectoryQuery(addressbookQueryReport(options.db, resources), options.db, options.galScope)
+          : addressbookQueryReport(options.db, resources),
+        addressbookMultigetReport(options.db, resources),
+      ],
       methods: [],
     }),
   };

@@ -8,6 +8,7 @@ import {
   type BlobStore,
   type Db,
   type FolderKind,
+  type Repositories,
 } from '@partage/storage';
 
 /** argon2id parameters (m = 19 MiB, t = 2, p = 1): OWASP's baseline, ~30 ms here. */
@@ -61,6 +62,21 @@ export interface NewAccount {
   readonly publicFolder?: boolean | undefined;
   readonly isAdmin?: boolean | undefined;
   readonly quotaBytes?: number | null | undefined;
+  /** A group keeps one card per member in its Contacts folder, a GAL (SPEC §2 "members in the GAL"). */
+  readonly membersInGal?: boolean | undefined;
+}
+
+/**
+ * Reactions to account changes, run in the transaction of the change (STYLE §1: typed hooks
+ * passed in by the composition root, such as the GAL's member cards).
+ */
+export interface AccountHooks {
+  /** After an account, its folders and its members are created. */
+  readonly accountCreated?: (repos: Repositories, account: AccountRow, input: NewAccount) => Promise<void>;
+  /** After the members of a group were replaced. */
+  readonly membersChanged?: (repos: Repositories, group: AccountRow) => Promise<void>;
+  /** Before an account is removed (its memberships still hold). */
+  readonly accountRemoving?: (repos: Repositories, account: AccountRow) => Promise<void>;
 }
 
 /** Account administration: domains, accounts, passwords, members, app passwords. */
@@ -69,6 +85,7 @@ export class AccountService {
     private readonly db: Db,
     private readonly blobStore: BlobStore,
     private readonly defaults: { quotaBytes: number | undefined },
+    private readonly hooks: AccountHooks = {},
   ) {}
 
   /**
@@ -116,6 +133,7 @@ export class AccountService {
         });
       }
       if (memberEmails.length > 0) await this.setMembersWith(repos, account, memberEmails);
+      await this.hooks.accountCreated?.(repos, account, input);
       return account;
     });
   }
@@ -136,6 +154,7 @@ export class AccountService {
     const blobIds = await withTransaction(this.db, async (repos) => {
       const home = await repos.nodes.home(account.id);
       const rows = home ? await repos.nodes.subtree(home.id) : [];
+      await this.hooks.accountRemoving?.(repos, account);
       await repos.accounts.removeAccount(account.id);
       return rows.flatMap((r) => (r.blobId ? [r.blobId] : []));
     });
@@ -170,6 +189,7 @@ export class AccountService {
       ids.push(member.id);
     }
     await repos.accounts.setMembers(group.id, ids);
+    await this.hooks.membersChanged?.(repos, group);
     return repos.accounts.members(group.id);
   }
 

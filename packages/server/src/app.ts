@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AccountService } from './accounts.js';
 import type { ShareService } from '@partage/sharing';
 import type { Authenticator } from './authenticator.js';
+import type { GalService } from './gal-service.js';
 import { clientAddress } from './client-address.js';
 import type { Config } from './config.js';
 import { davHandler } from './dav-handler.js';
@@ -18,6 +19,8 @@ export interface AppServices {
   readonly dav: DavServer;
   readonly accounts: AccountService;
   readonly sharing: ShareService;
+  /** The GAL's REST calls (autocomplete, flags); absent, they answer 404. */
+  readonly gal?: GalService;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly metrics: Metrics;

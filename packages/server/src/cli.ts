@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { StoreBusyError } from '@partage/storage';
+import { ShareError } from '@partage/sharing';
 import { AccountError, AccountService, type NewAccount } from './accounts.js';
 import { storeAdminBackend, type AdminBackend } from './api/admin-backend.js';
 import { RestClientError, restAdminBackend, type RestTarget } from './api/rest-admin-backend.js';
@@ -9,6 +10,9 @@ import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
 import { startServer } from './serve.js';
 import { runExport, runImport } from './calendar-cli.js';
+import { runGalList, runGalSet } from './gal-cli.js';
+import { galAccountHooks } from './gal-service.js';
+import { runShareGrant, runShareList, runShareRevoke } from './share-cli.js';
 
 /** A failure the user can fix, reported as one line and exit status 2. */
 class CliError extends Error {
@@ -57,7 +61,7 @@ async function withBackend<T>(work: (backend: AdminBackend) => Promise<T>): Prom
   try {
     return await work(
       storeAdminBackend(
-        new AccountService(database.db, database.blobStore, { quotaBytes: config.defaultQuotaBytes }),
+        new AccountService(database.db, database.blobStore, { quotaBytes: config.defaultQuotaBytes }, galAccountHooks()),
       ),
     );
   } finally {
@@ -197,14 +201,17 @@ group
   .option('--member <email>', 'a member (repeat for several)', collect, [])
   .option('--public-folder', 'give the group folders that its members see')
   .option('--display-name <name>', 'the name shown to others')
-  .action((email: string, options: { member: string[]; publicFolder?: boolean; displayName?: string }) =>
-    addAccount('group', {
-      email,
-      kind: 'group',
-      members: options.member,
-      publicFolder: options.publicFolder ?? false,
-      displayName: options.displayName,
-    }),
+  .option('--members-in-gal', 'keep one card per member in the group\'s Contacts folder, a GAL')
+  .action(
+    (email: string, options: { member: string[]; publicFolder?: boolean; displayName?: string; membersInGal?: boolean }) =>
+      addAccount('group', {
+        email,
+        kind: 'group',
+        members: options.member,
+        publicFolder: options.publicFolder ?? false,
+        displayName: options.displayName,
+        ...(options.membersInGal ? { membersInGal: true } : {}),
+      }),
   );
 group
   .command('members <email> [emails...]')
@@ -228,6 +235,29 @@ program
     addAccount('resource', { email, kind: 'resource', displayName: options.displayName }),
   );
 
+const share = program.command('share').description('grant, revoke and list rights (SPEC §4, §5)');
+share
+  .command('grant <target> <grantee>')
+  .description('target: owner or owner/folder; grantee: an email, @domain or authenticated')
+  .requiredOption('--rights <rights>', 'read-only, read-write, all, free-busy, none, or a list like read,create')
+  .action((target: string, grantee: string, options: { rights: string }) => runShareGrant(target, grantee, options.rights));
+share.command('revoke <target> <grantee>').action((target: string, grantee: string) => runShareRevoke(target, grantee));
+share.command('list <owner>').action((owner: string) => runShareList(owner));
+
+const gal = program.command('gal').description('manage Global Address Lists (contacts folders searched by autocomplete)');
+gal
+  .command('enable <email/folder>')
+  .description('flag a contacts folder as a GAL, e.g. jean@iw.fr/Contacts')
+  .action((target: string) => runGalSet(target, true));
+gal
+  .command('disable <email/folder>')
+  .description('remove the GAL flag of a contacts folder')
+  .action((target: string) => runGalSet(target, false));
+gal
+  .command('list')
+  .description('list every GAL as <email>/<folder>')
+  .action(() => runGalList());
+
 program
   .command('import <file>')
   .description('import an iCalendar file into a calendar, one object per UID (re-running resumes)')
@@ -245,7 +275,7 @@ program
   .action((source: string, options: { output?: string }) => runExport(source, options.output));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof StoreBusyError || error instanceof AccountError || error instanceof CliError) {
+  if (error instanceof StoreBusyError || error instanceof AccountError || error instanceof CliError || error instanceof ShareError) {
     console.error(`partage: ${error.message}`);
     process.exit(2);
   }

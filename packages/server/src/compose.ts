@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { AccountService } from './accounts.js';
 import { createApp } from './app.js';
 import { Authenticator } from './authenticator.js';
+import { withDirectoryAccess } from './gal-authorizer.js';
+import { galScope } from './gal-scope.js';
+import { galAccountHooks, GalService } from './gal-service.js';
+import { galTree } from './gal-tree.js';
 import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,6 +25,7 @@ export interface Partage {
   readonly dav: DavServer;
   readonly database: OpenedDatabase;
   readonly accounts: AccountService;
+  readonly gal: GalService;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -40,14 +45,17 @@ export async function createPartage(config: Config, options: { database?: Opened
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
-  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes });
+  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes }, galAccountHooks());
+  const scope = galScope(db);
+  const gal = new GalService(db, scope);
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
-  const contacts = contactsModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
+  const contacts = contactsModule({ db, limits: { maxResourceBytes: config.maxResourceBytes }, galScope: scope });
   const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
   tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
+  tree.gal = galTree(db, scope);
   const dav = createDavServer({
     tree,
-    authorizer: createShareAuthorizer(db),
+    authorizer: withDirectoryAccess(createShareAuthorizer(db)),
     locks: createLockStore(db),
     modules: [filesModule, principalsModule(db), aclModule(db), calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
@@ -64,6 +72,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     dav,
     accounts,
     sharing: new ShareService(db),
+    gal,
     authenticator,
     logger,
     metrics: new Metrics(),
@@ -74,6 +83,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     dav,
     database,
     accounts,
+    gal,
     logger,
     close: () => database.close(),
   };

@@ -2,6 +2,7 @@ import { makeResource, type DavPath, type RequestContext, type Resource, type Re
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
 import type { SubscriptionBindings } from '@partage/sharing';
+import type { GalTree } from './gal-tree.js';
 import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
 /**
@@ -39,12 +40,19 @@ export class PartageTree implements ResourceTree {
       const account = await this.account(third);
       return account && principalResource(account);
     }
+    if (second === 'directory') return this.gal?.directory(path.slice(2), ctx);
     const account = await this.account(second);
     if (!account) return undefined;
+    const resolved = await this.resolveInHome(account, path, ctx);
+    return resolved && this.gal ? this.gal.decorate(resolved, ctx) : resolved;
+  }
+
+  /** A resource of an account's home: its own nodes, or for the account itself its subscriptions. */
+  private async resolveInHome(account: AccountRow, path: DavPath, ctx: RequestContext): Promise<Resource | undefined> {
     const homePath = ['webdav', account.email];
     const isSharee = ctx.principal?.name === account.email;
     const found = await this.accounts.resolve(account, homePath, path.slice(2));
-    if (!found) return isSharee ? this.bindings?.resolve(account, homePath, path.slice(2)) : undefined;
+    if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
     if (path.length !== 2) return found;
     const bindings = this.bindings;
     const ownChildren = found.ops.children;
@@ -63,6 +71,9 @@ export class PartageTree implements ResourceTree {
 
   /** Subscriptions shown in homes; set by the composition root once the sharing module exists. */
   bindings: SubscriptionBindings | undefined;
+
+  /** The GAL's directory address book and folder flags (SPEC §5); set by the composition root. */
+  gal: GalTree | undefined;
 
   private account(email: string): Promise<AccountRow | undefined> {
     return this.readCache.get(`account:${email}`, () => repositories(this.db).accounts.findAccountByEmail(email));

@@ -56,6 +56,11 @@ export class SubscriptionBindings {
     return result;
   }
 
+  /** Whether a first segment below a home can be a binding (`<owner>~<folder>` or the shared prefix): no query otherwise. */
+  mayHold(firstSegment: string): boolean {
+    return firstSegment.includes('~') || firstSegment === this.sharedPrefix[0];
+  }
+
   /** The bound folders and the shared-prefix collection, as members of the sharee's home. */
   async homeMembers(sharee: AccountRow, homePath: DavPath): Promise<Resource[]> {
     const bindings = await this.bindings(sharee);

@@ -62,7 +62,7 @@ export function addressbookMultigetReport(db: Db, resources: NodeResources): Rep
       const found = await readable(
         ctx,
         server,
-        cards.map((n) => resources.resource(n, collection.account, [...base, n.name])),
+        await resources.members(cards, collection.account, base),
       );
       const foundNames = new Set(found.map((r) => r.path[r.path.length - 1]));
       const responses = [];

@@ -63,7 +63,7 @@ export function addressbookQueryReport(db: Db, resources: NodeResources): Report
       const found = await readable(
         ctx,
         server,
-        nodes.map((n) => resources.resource(n, collection.account, [...collection.path, n.name])),
+        await resources.members(nodes, collection.account, collection.path),
       );
       const responses = [];
       for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));

@@ -5,6 +5,7 @@ import { normalizeEmail } from '../accounts.js';
 import type { AppServices } from '../app.js';
 import { accountOperations } from './account-operations.js';
 import { domainOperations } from './domain-operations.js';
+import { galOperations } from './gal-operations.js';
 import { ApiError, toApiError } from './errors.js';
 import { shareOperations } from './share-operations.js';
 import { openApiSpecPath } from './openapi-spec.js';
@@ -63,7 +64,8 @@ export function createApiRouter(deps: ApiDependencies): express.Router {
     }),
   );
 
-  for (const operation of apiOperations) {
+  const operations = [...apiOperations, ...(deps.gal ? galOperations(deps.gal) : [])];
+  for (const operation of operations) {
     router[operation.method](operation.path, async (req: Request, res: Response) => {
       const caller = callers.get(req);
       if (!caller) throw new Error('the API router runs authentication first');

@@ -3,7 +3,7 @@ import type { CalendarObjectTable } from '../schema/index.js';
 import type { Executor } from './executor.js';
 
 export type CalendarObjectRow = Selectable<CalendarObjectTable>;
-export type NewCalendarObject = Omit<Insertable<CalendarObjectTable>, 'nodeId' | 'folderId' | 'indexedUntil'>;
+export type NewCalendarObject = Omit<Insertable<CalendarObjectTable>, 'nodeId' | 'folderId'>;
 
 /** Calendar object data and its prefilter columns, one row per calendar item node. */
 export class CalendarObjectRepository {
@@ -48,21 +48,15 @@ export class CalendarObjectRepository {
       .execute();
   }
 
-  /** Replaces the indexed instances of an object (recurring events), indexed up to `indexedUntil`. */
-  async replaceInstances(nodeId: number, instances: readonly { start: Date; end: Date }[], indexedUntil: Date | null): Promise<void> {
-    await this.db.deleteFrom('calendarInstance').where('nodeId', '=', nodeId).execute();
+  /** Replaces the indexed instances of an object (recurring events); `indexedUntil` is written with the object. */
+  async replaceInstances(nodeId: number, instances: readonly { start: Date; end: Date }[], isNew: boolean): Promise<void> {
+    if (!isNew) await this.db.deleteFrom('calendarInstance').where('nodeId', '=', nodeId).execute();
     for (let i = 0; i < instances.length; i += 500) {
       await this.db
         .insertInto('calendarInstance')
         .values(instances.slice(i, i + 500).map((x) => ({ nodeId, startAt: x.start, endAt: x.end })))
         .execute();
     }
-    await this.db.updateTable('calendarObject').set({ indexedUntil }).where('nodeId', '=', nodeId).execute();
-  }
-
-  /** Sets how far an object's instances are indexed. */
-  async replaceInstancesUntil(nodeId: number, indexedUntil: Date | null): Promise<void> {
-    await this.db.updateTable('calendarObject').set({ indexedUntil }).where('nodeId', '=', nodeId).execute();
   }
 
   /** Copies the instance index of one object to another (COPY). */

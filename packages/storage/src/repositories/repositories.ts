@@ -3,6 +3,7 @@ import type { Database } from '../schema/index.js';
 import { AccountRepository } from './account-repository.js';
 import { CalendarObjectRepository } from './calendar-object-repository.js';
 import { CardRepository } from './card-repository.js';
+import { GalRepository } from './gal-repository.js';
 import { GrantRepository } from './grant-repository.js';
 import type { Executor } from './executor.js';
 import { LockRepository } from './lock-repository.js';
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly calendarObjects: CalendarObjectRepository;
   readonly cards: CardRepository;
   readonly grants: GrantRepository;
+  readonly gal: GalRepository;
 }
 
 /** Repositories over the database or a transaction. */
@@ -30,6 +32,7 @@ export function repositories(db: Executor): Repositories {
     calendarObjects: new CalendarObjectRepository(db),
     cards: new CardRepository(db),
     grants: new GrantRepository(db),
+    gal: new GalRepository(db),
   };
 }
 

@@ -197,6 +197,8 @@ export interface Database {
   grant: GrantTable;
   invitation: InvitationTable;
   subscription: SubscriptionTable;
+  galFolder: GalFolderTable;
+  galGroup: GalGroupTable;
 }
 
 /** An address object resource: the client's vCard text and the columns queries use. */
@@ -222,4 +224,17 @@ export interface CardValueTable {
   value: string;
   /** `value` case-folded by the contacts module, for case-insensitive prefilters. */
   valueFolded: string;
+}
+
+/** A contacts folder flagged as a Global Address List (SPEC §5). */
+export interface GalFolderTable {
+  folderId: Int8;
+  ownerId: number;
+  createdAt: Generated<Date>;
+}
+
+/** A group with "members in the GAL": one card per member in its Contacts folder (SPEC §2). */
+export interface GalGroupTable {
+  groupId: number;
+  createdAt: Generated<Date>;
 }

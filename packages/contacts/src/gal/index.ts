@@ -1,0 +1,10 @@
+export * from './account-card.js';
+export * from './gal-scope.js';
+export * from './gal-names.js';
+export { directoryEntries, type DirectoryEntry } from './directory-entries.js';
+export * from './gal-directory.js';
+export { galProperties } from './gal-properties.js';
+export { withGalFlag } from './gal-flag.js';
+export { withDirectoryQuery } from './directory-query.js';
+export * from './member-cards.js';
+export * from './gal-autocomplete.js';

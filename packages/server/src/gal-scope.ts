@@ -1,0 +1,53 @@
+import type { GalCaller, GalScope } from '@partage/contacts';
+import { effectiveRights, grantOf, type Grant } from '@partage/sharing';
+import { repositories, type Db, type GalFolderRow } from '@partage/storage';
+
+/**
+ * The GAL's view of the rights model (SPEC §4, §5): a GAL is found by every account whose
+ * effective rights on the folder include `read` — the same rule the share authorizer applies
+ * to DAV, evaluated with one grant load per owner. GroupWare follows the account's policy,
+ * else its domain's (null = follow; SPEC §2).
+ *
+ * @example const folders = await galScope(db).readableFolders({ id: caller.id, isAdmin: caller.isAdmin });
+ */
+export function galScope(db: Db): GalScope {
+  return {
+    readableFolders: async (caller: GalCaller): Promise<GalFolderRow[]> => {
+      const repos = repositories(db);
+      const all = await repos.gal.list();
+      if (caller.isAdmin || all.length === 0) return all;
+      const facts = await repos.grants.callerFacts(caller.id);
+      if (!facts) return [];
+      const who = { accountId: caller.id, groupIds: new Set(facts.groupIds), domainId: facts.domainId, isAdmin: false };
+      const grants = new Map<number, Grant[]>();
+      const isPublicGroup = new Map<number, boolean>();
+      const readable: GalFolderRow[] = [];
+      for (const folder of all) {
+        if (folder.ownerId === caller.id) {
+          readable.push(folder);
+          continue;
+        }
+        if (!grants.has(folder.ownerId)) {
+          grants.set(folder.ownerId, (await repos.grants.forOwner(folder.ownerId)).map(grantOf));
+          const owner = await repos.accounts.findAccount(folder.ownerId);
+          isPublicGroup.set(folder.ownerId, owner?.kind === 'group' && owner.publicFolder);
+        }
+        const target = {
+          ownerId: folder.ownerId,
+          folderChain: await repos.nodes.folderChain(folder.folderId),
+          ownerIsPublicGroup: isPublicGroup.get(folder.ownerId) ?? false,
+        };
+        if (effectiveRights(who, target, grants.get(folder.ownerId) ?? []).has('read')) readable.push(folder);
+      }
+      return readable;
+    },
+    hasGroupware: async (accountId: number): Promise<boolean> => {
+      const repos = repositories(db);
+      const account = await repos.accounts.findAccount(accountId);
+      if (!account) return false;
+      if (account.groupwareEnabled !== null) return account.groupwareEnabled;
+      const domains = await repos.accounts.listDomains();
+      return domains.find((d) => d.id === account.domainId)?.groupwareEnabled ?? true;
+    },
+  };
+}
