@@ -32,7 +32,7 @@ async function run(step: Step, vars: Map<string, string>, user: string): Promise
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers['Authorization'] = server.basic(user);
   // fetch forbids Transfer-Encoding; a streamed body is sent chunked, as macOS Finder does.
   const chunked = Object.entries(headers).some(([n, v]) => n.toLowerCase() === 'transfer-encoding' && v === 'chunked');
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'transfer-encoding') delete headers[name];
+  const sent = Object.fromEntries(Object.entries(headers).filter(([n]) => n.toLowerCase() !== 'transfer-encoding'));
   const payload = fill(step.body);
   const init =
     step.body === ''
@@ -40,7 +40,7 @@ async function run(step: Step, vars: Map<string, string>, user: string): Promise
       : chunked
         ? { body: new Blob([payload]).stream(), duplex: 'half' as const }
         : { body: payload };
-  const response = await fetch(server.url + fill(step.path), { method: step.method, headers, redirect: 'manual', ...init });
+  const response = await fetch(server.url + fill(step.path), { method: step.method, headers: sent, redirect: 'manual', ...init });
   const body = await response.text();
   const where = `${step.title}: ${step.method} ${fill(step.path)} → ${response.status}\n${body.slice(0, 800)}`;
   for (const assertion of step.assertions) {

@@ -135,7 +135,9 @@ describe('interrupted upload', () => {
         path: `${docs}/keep.txt`,
         headers: { Authorization: auth, 'Content-Length': String(10 * 1024 * 1024) },
       });
-      req.on('error', () => resolve());
+      req.on('error', () => {
+        resolve();
+      });
       req.write(Buffer.alloc(256 * 1024, 120));
       setTimeout(() => {
         req.destroy();

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { request } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -32,7 +33,8 @@ function get(path: string, method: string, headers: Record<string, string> = {})
       { host: url.hostname, port: url.port, path, method, headers, rejectUnauthorized: false },
       (res) => {
         res.resume();
-        const certificate = res.socket && 'getPeerCertificate' in res.socket ? JSON.stringify((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject) : '';
+        // An https response arrives on a TLS socket; the `in` check guards against anything else.
+        const certificate = 'getPeerCertificate' in res.socket ? JSON.stringify((res.socket as TLSSocket).getPeerCertificate().subject) : '';
         resolve({ status: res.statusCode ?? 0, headers: res.headers, certificate });
       },
     );

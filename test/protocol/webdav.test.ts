@@ -88,7 +88,7 @@ describe('quota (RFC 4331)', () => {
     const before = await server.partage.accounts.get(user);
     await send('DELETE', `${docs}/small.txt`);
     const after = await server.partage.accounts.get(user);
-    expect(Number(before.usedBytes) - Number(after.usedBytes)).toBe(5);
+    expect(before.usedBytes - after.usedBytes).toBe(5);
   });
 });
 

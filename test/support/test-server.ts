@@ -35,7 +35,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     stop: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
       await partage.close();
     },
   };

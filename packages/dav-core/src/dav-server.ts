@@ -1,4 +1,4 @@
-import { dav, defaultXmlLimits, el, writeXml, type ClarkName } from '@partage/dav-xml';
+import { dav, defaultXmlLimits, el, writeXml } from '@partage/dav-xml';
 import { DavError } from './dav-error.js';
 import { parseRequestPath } from './dav-path.js';
 import type { DavModule } from './handlers.js';
@@ -38,7 +38,7 @@ export function renderError(error: DavError): DavResponse {
     return {
       status: error.status,
       headers: { 'content-type': 'application/xml; charset=utf-8', ...error.headers },
-      body: writeXml(el(dav('error'), [error.condition, el('{http://sabredav.org/ns}message' as ClarkName, [error.message])])),
+      body: writeXml(el(dav('error'), [error.condition, el('{http://sabredav.org/ns}message', [error.message])])),
     };
   }
   return {

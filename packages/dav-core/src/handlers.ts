@@ -29,8 +29,9 @@ export interface PropertyHandler<R extends Resource = Resource> {
 export function defineProperty<R extends Resource>(
   handler: Omit<PropertyHandler<R>, 'isWritable'> & { isWritable?: boolean },
 ): PropertyHandler {
-  // A handler for R is only ever called on resources its `appliesTo` guard accepted.
-  return { isWritable: false, ...handler } as unknown as PropertyHandler;
+  // Widened to PropertyHandler (methods are bivariant): a handler for R is only ever called on
+  // resources its `appliesTo` guard accepted.
+  return { isWritable: false, ...handler };
 }
 
 /** A REPORT (RFC 3253 §3.6) handler. */
@@ -44,8 +45,9 @@ export interface ReportHandler<Q = unknown> {
 
 /** Declares a report handler. */
 export function defineReport<Q>(handler: ReportHandler<Q>): ReportHandler {
-  // The query produced by `parse` is handed back to the same handler's `run`.
-  return handler as unknown as ReportHandler;
+  // Widened to ReportHandler (methods are bivariant): the query produced by `parse` is handed
+  // back to the same handler's `run`.
+  return handler;
 }
 
 /** An HTTP method handler. */

@@ -35,8 +35,10 @@ export function propRequestOf(prop: XmlElement): PropRequest {
   return { kind: 'prop', names: elements.map((e) => e.name), elements };
 }
 
+const isNodeList = (value: PropValue): value is readonly XmlNode[] => Array.isArray(value);
+
 function toNodes(value: PropValue): readonly XmlNode[] {
-  return typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value as XmlElement]; // PropValue is a string, an element or a node list
+  return typeof value === 'string' ? [value] : isNodeList(value) ? value : [value];
 }
 
 /** Builds the `DAV:response` for one resource: values in a 200 propstat, missing ones in 404. */

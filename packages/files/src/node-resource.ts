@@ -45,7 +45,7 @@ export class NodeResources {
           ? undefined
           : this.spec(folderKind).exportFolder?.contentType
         : (node.contentType ?? 'application/octet-stream'),
-      contentLength: node.isCollection ? undefined : Number(node.contentLength),
+      contentLength: node.isCollection ? undefined : node.contentLength,
       displayName: node.displayName ?? undefined,
       ownerHref: this.principalHref(account.email),
       ops: this.operations(node, account, path, folderKind, preloaded),
@@ -159,9 +159,9 @@ export class NodeResources {
 
   private async quota(accountId: number): Promise<{ usedBytes: number; availableBytes: number | undefined }> {
     const account = await repositories(this.store.db).accounts.findAccount(accountId);
-    const used = Number(account?.usedBytes ?? 0);
+    const used = account?.usedBytes ?? 0;
     const quota = account?.quotaBytes;
-    return { usedBytes: used, availableBytes: quota === null || quota === undefined ? undefined : Math.max(0, Number(quota) - used) };
+    return { usedBytes: used, availableBytes: quota === null || quota === undefined ? undefined : Math.max(0, quota - used) };
   }
 }
 

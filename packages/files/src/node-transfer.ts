@@ -40,7 +40,7 @@ export async function transfer(store: NodeStore, t: Transfer, kindOf: (folder: N
 
 async function move(store: NodeStore, t: Transfer, target: NodeResource, replaced: NodeRow | undefined): Promise<void> {
   const subtree = await repositories(store.db).nodes.subtree(t.source.id);
-  const size = subtree.reduce((s, r) => s + Number(r.contentLength), 0);
+  const size = subtree.reduce((s, r) => s + r.contentLength, 0);
   try {
     const freed = await withTransaction(store.db, async (repos) => {
       const removed = replaced ? await repos.nodes.deleteSubtree(replaced) : { blobIds: [], bytes: 0 };
@@ -63,8 +63,8 @@ async function move(store: NodeStore, t: Transfer, target: NodeResource, replace
 async function copy(store: NodeStore, t: Transfer, target: NodeResource, replaced: NodeRow | undefined): Promise<void> {
   const nodes = repositories(store.db).nodes;
   const all = t.depth === '0' ? [t.source] : await nodes.subtree(t.source.id);
-  const bytes = all.reduce((s, r) => s + Number(r.contentLength), 0);
-  const left = await spaceLeft(store, target.account.id, replaced ? Number(replaced.contentLength) : 0);
+  const bytes = all.reduce((s, r) => s + r.contentLength, 0);
+  const left = await spaceLeft(store, target.account.id, replaced ? replaced.contentLength : 0);
   if (left !== undefined && bytes > left) throw new DavError(507, undefined, 'quota exceeded');
   const content = t.sourceKind.content;
   const staged = await content.stageCopies(all);
@@ -83,7 +83,7 @@ async function copy(store: NodeStore, t: Transfer, target: NodeResource, replace
               ...values,
               folderKind: row.folderKind ?? 'files',
               contentType: row.contentType,
-              contentLength: Number(row.contentLength),
+              contentLength: row.contentLength,
               etag: row.etag ?? '""',
               blobId: staged.get(row.id) ?? null,
             });

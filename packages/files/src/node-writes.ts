@@ -9,7 +9,7 @@ import type { NodeAccount, NodeStore } from './node-types.js';
 export async function spaceLeft(store: NodeStore, accountId: number, freedBytes: number): Promise<number | undefined> {
   const account = await repositories(store.db).accounts.findAccount(accountId);
   if (account?.quotaBytes === null || account?.quotaBytes === undefined) return undefined;
-  return Math.max(0, Number(account.quotaBytes) - Number(account.usedBytes)) + freedBytes;
+  return Math.max(0, account.quotaBytes - account.usedBytes) + freedBytes;
 }
 
 /** Creates an item in a folder: content staged first, then one transaction for the rows. */
@@ -74,7 +74,7 @@ export async function replaceItem(
     existing: node,
     account,
     name: node.name,
-    spaceLeftBytes: await spaceLeft(store, account.id, Number(node.contentLength)),
+    spaceLeftBytes: await spaceLeft(store, account.id, node.contentLength),
   });
   let replaced: NodeRow | undefined;
   try {
@@ -86,7 +86,7 @@ export async function replaceItem(
       );
       if (!before) return undefined;
       await prepared.persist(repos, node);
-      await repos.accounts.addUsedBytes(account.id, prepared.sizeBytes - Number(before.contentLength));
+      await repos.accounts.addUsedBytes(account.id, prepared.sizeBytes - before.contentLength);
       return before;
     });
   } catch (error) {

@@ -15,7 +15,7 @@ export function mergeCalendars(texts: Iterable<string>): string {
   for (const text of texts) {
     let root: ICAL.Component;
     try {
-      root = new ICAL.Component(ICAL.parse(text));
+      root = new ICAL.Component(ICAL.parse(text) as unknown[]); // ICAL.parse returns jCal arrays
     } catch {
       continue;
     }

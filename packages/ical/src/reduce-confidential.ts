@@ -12,7 +12,7 @@ const keptProperties = new Set([
  * property and every alarm go. Time zones stay so that the times keep their meaning.
  */
 export function reduceConfidential(text: string): string {
-  const root = new ICAL.Component(ICAL.parse(text));
+  const root = new ICAL.Component(ICAL.parse(text) as unknown[]); // ICAL.parse returns jCal arrays
   for (const component of root.getAllSubcomponents()) {
     if (component.name === 'vtimezone') continue;
     for (const sub of [...component.getAllSubcomponents()]) component.removeSubcomponent(sub);

@@ -121,7 +121,7 @@ export function createApp(services: AppServices): express.Express {
 function clientErrorStatus(error: unknown): number | undefined {
   if (error instanceof URIError) return 400;
   if (typeof error === 'object' && error !== null && 'status' in error) {
-    const status = (error as { status: unknown }).status; // narrowed by the `in` check
+    const status = error.status; // narrowed by the `in` check
     if (typeof status === 'number' && status >= 400 && status < 500) return status;
   }
   return undefined;

@@ -55,7 +55,7 @@ export class PartageTree implements ResourceTree {
     if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
     if (path.length !== 2) return found;
     const bindings = this.bindings;
-    const ownChildren = found.ops.children;
+    const ownChildren = found.ops.children?.bind(found.ops);
     return {
       ...found,
       displayName: found.displayName ?? account.displayName ?? account.email,

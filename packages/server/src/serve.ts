@@ -36,7 +36,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(config.port, config.host, () => {
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo; // listen() on a TCP port always yields an AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -47,7 +49,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     server,
     url,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
       server.closeAllConnections();
       await partage.close();
     },

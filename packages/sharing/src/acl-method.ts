@@ -91,7 +91,7 @@ export function aclMethod(db: Db): MethodHandler {
       const owner = resource.account.id;
       const folderId = resource.node.id;
       await withTransaction(db, async (repos) => {
-        const current = (await repos.grants.forOwner(owner)).filter((g) => g.folderId !== null && Number(g.folderId) === folderId);
+        const current = (await repos.grants.forOwner(owner)).filter((g) => g.folderId === folderId);
         for (const row of current) await repos.grants.remove(owner, folderId, keyOf(row));
         for (const { grantee, rights } of wanted) await repos.grants.set(owner, folderId, grantee, rights);
       });

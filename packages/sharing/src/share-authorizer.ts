@@ -22,7 +22,7 @@ export function grantOf(row: GrantRow): Grant {
         : row.granteeKind === 'domain'
           ? { kind: 'domain' as const, domainId: row.granteeDomainId ?? 0 }
           : { kind: 'authenticated' as const };
-  return { folderId: row.folderId === null ? null : Number(row.folderId), grantee, rights };
+  return { folderId: row.folderId, grantee, rights };
 }
 
 interface Memo {
@@ -137,7 +137,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
     if (first === undefined || second === undefined) return readOnly;
     if (second === 'principals') return readOnly;
     // The shared prefix in a home (`Shared/accounts/…`) belongs to the home's account.
-    if (resource.kind === 'shared-prefix') return second === ctx.principal?.name ? readOnly : none;
+    if (resource.kind === 'shared-prefix') return second === ctx.principal.name ? readOnly : none;
     if (!isNodeResource(resource)) return none;
     return nodePrivileges(caller, resource, memo);
   }

@@ -109,7 +109,7 @@ export class ShareService {
     const rows = await this.repos().grants.forOwner(owner.id);
     const views: GrantView[] = [];
     for (const row of rows) {
-      const folderId = row.folderId === null ? null : Number(row.folderId);
+      const folderId = row.folderId;
       if (!(await this.mayAdminister(actor, owner, folderId))) continue;
       views.push({ folder: await this.folderName(folderId), grantee: await this.granteeName(row), rights: rightsOf(row.rights) });
     }
@@ -158,7 +158,7 @@ export class ShareService {
       views.push({
         id: row.id,
         owner: owner?.email ?? '?',
-        folder: await this.folderName(row.folderId === null ? null : Number(row.folderId)),
+        folder: await this.folderName(row.folderId),
         rights: rightsOf(row.rights),
         createdAt: row.createdAt.toISOString(),
       });

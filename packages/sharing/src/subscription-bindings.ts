@@ -39,7 +39,7 @@ export class SubscriptionBindings {
         const home = await repos.nodes.home(owner.id);
         folders = home ? (await repos.nodes.children(home.id)).filter((n) => n.isCollection) : [];
       } else {
-        const folder = await repos.nodes.byId(Number(subscription.folderId));
+        const folder = await repos.nodes.byId(subscription.folderId);
         folders = folder ? [folder] : [];
       }
       for (const folder of folders) {
@@ -68,7 +68,7 @@ export class SubscriptionBindings {
       .filter((b) => b.segments.length === 1)
       .map((b) => this.bound(b, homePath, b.segments));
     if (bindings.some((b) => b.segments.length > 1) && this.sharedPrefix[0] !== undefined) {
-      members.push(await this.virtual(sharee, homePath, [this.sharedPrefix[0]]));
+      members.push(this.virtual(sharee, homePath, [this.sharedPrefix[0]]));
     }
     return members;
   }
@@ -96,7 +96,9 @@ export class SubscriptionBindings {
   private bound(binding: Binding, homePath: DavPath, segments: readonly string[]): NodeResource {
     const resource = this.resources.resource(binding.folder, binding.owner, [...homePath, ...segments]);
     const name = binding.folder.displayName ?? binding.folder.name;
-    const { transfer: _transfer, delete: _delete, ...ops } = resource.ops;
+    const ops = { ...resource.ops };
+    delete ops.transfer;
+    delete ops.delete;
     return {
       ...resource,
       displayName: `${name} (${binding.owner.email})`,
@@ -118,7 +120,7 @@ export class SubscriptionBindings {
   }
 
   /** A collection of the shared prefix (`Shared/`, `Shared/accounts/`, `…/<owner>/`): lists what lies below it. */
-  private async virtual(sharee: AccountRow, homePath: DavPath, segments: readonly string[]): Promise<Resource> {
+  private virtual(sharee: AccountRow, homePath: DavPath, segments: readonly string[]): Resource {
     return makeResource({
       kind: 'shared-prefix',
       path: [...homePath, ...segments],
@@ -139,7 +141,7 @@ export class SubscriptionBindings {
             members.push(
               binding.segments.length === segments.length + 1
                 ? this.bound(binding, homePath, binding.segments)
-                : await this.virtual(sharee, homePath, [...segments, next]),
+                : this.virtual(sharee, homePath, [...segments, next]),
             );
           }
           return members;

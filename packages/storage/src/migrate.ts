@@ -20,7 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-gal': gal,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...migrations }) };
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateOptions {

@@ -46,9 +46,9 @@ export const syncCollectionReport = defineReport<SyncCollectionQuery>({
     };
   },
   run: async (query, collection, ctx, server) => {
-    const changes = collection.ops.changes;
-    if (!changes) throw davConditions.supportedReport();
-    const set = await changes(query.syncToken, query.limit);
+    const { ops } = collection;
+    if (!ops.changes) throw davConditions.supportedReport();
+    const set = await ops.changes(query.syncToken, query.limit);
     const visible = await readable(ctx, server, set.changed);
     const responses = [];
     for (const member of visible) responses.push(await propertiesResponse(member, query.properties, ctx, server));

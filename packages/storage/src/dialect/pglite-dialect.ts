@@ -1,7 +1,7 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   AbortedTransactionError,
-  CompiledQuery,
+  type CompiledQuery,
   IdentifierNode,
   PostgresAdapter,
   PostgresIntrospector,
@@ -135,8 +135,9 @@ class PGliteDriver implements Driver {
     await connection.executeQuery(compileQuery(savepointCommand('release', name), createQueryId()));
   }
 
-  async releaseConnection(): Promise<void> {
+  releaseConnection(): Promise<void> {
     this.#mutex.unlock();
+    return Promise.resolve();
   }
 
   async destroy(): Promise<void> {

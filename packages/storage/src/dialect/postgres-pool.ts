@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { CompiledQuery, PostgresDialect } from 'kysely';
-import { INT8_OID, parseInt8 } from './type-parsers.js';
+import { parseInt8 } from './type-parsers.js';
 
 /** Options of {@link createPostgresDialect}. */
 export interface PostgresDialectOptions {
@@ -11,6 +11,9 @@ export interface PostgresDialectOptions {
   /** Pool size; 10 by default. */
   maxConnections?: number;
 }
+
+/** The OID parameter as pg-types declares it: an enum of the built-in types. */
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
 
 /** A schema name we are willing to splice into `SET search_path` (tests use `test_<hex>`). */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -30,8 +33,9 @@ export function createPostgresDialect(options: PostgresDialectOptions): Postgres
     connectionString: options.databaseUrl,
     max: options.maxConnections ?? 10,
     types: {
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format),
+      // builtins.INT8 is INT8_OID (20), typed as pg-types' enum.
+      getTypeParser: (oid: TypeId, format?: 'text' | 'binary'): unknown =>
+        oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format),
     },
   });
   return new PostgresDialect({

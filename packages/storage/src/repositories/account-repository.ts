@@ -46,7 +46,7 @@ export class AccountRepository {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('domainId', '=', domain.id)
       .executeTakeFirstOrThrow();
-    if (Number(count.n) > 0) return 'has-accounts';
+    if (count.n > 0) return 'has-accounts';
     await this.db.deleteFrom('domain').where('id', '=', domain.id).execute();
     return 'removed';
   }
@@ -215,6 +215,6 @@ export class AccountRepository {
       .selectFrom('account')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return row.n;
   }
 }

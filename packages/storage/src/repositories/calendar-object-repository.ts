@@ -26,7 +26,7 @@ export class CalendarObjectRepository {
       .select(['nodeId', 'classification'])
       .where('nodeId', 'in', [...nodeIds])
       .execute();
-    return new Map(rows.map((r) => [Number(r.nodeId), r.classification]));
+    return new Map(rows.map((r) => [r.nodeId, r.classification]));
   }
 
   /** The node holding a UID in a calendar, if any (for `no-uid-conflict`). */
@@ -106,7 +106,7 @@ export class CalendarObjectRepository {
       .where((eb) => eb.or([eb('lastEnd', 'is', null), eb('lastEnd', '>=', start)]))
       .where((eb) => eb.or([eb('firstStart', 'is', null), eb('firstStart', '<=', end)]))
       .execute();
-    return { matched: matched.map((r) => Number(r.nodeId)), unindexed };
+    return { matched: matched.map((r) => r.nodeId), unindexed };
   }
 
   /** Moves the rows of nodes to another calendar (after a MOVE of the nodes). */

@@ -40,7 +40,7 @@ export class NodeRepository {
         union all
         select n.id, n.parent_id, up.depth + 1 from node n join up on n.id = up.parent_id
       ) select id, depth from up where parent_id is not null order by depth`.execute(this.db);
-    return result.rows.map((r) => Number(r.id));
+    return result.rows.map((r) => r.id);
   }
 
   /** The names from the top-level folder down to the node (its path below the home); one query. */
@@ -191,7 +191,7 @@ export class NodeRepository {
     if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'deleted');
     return {
       blobIds: rows.flatMap((r) => (r.blobId ? [r.blobId] : [])),
-      bytes: rows.reduce((sum, r) => sum + Number(r.contentLength), 0),
+      bytes: rows.reduce((sum, r) => sum + r.contentLength, 0),
     };
   }
 
@@ -224,7 +224,7 @@ export class NodeRepository {
       .where('nodeId', 'in', [...nodeIds])
       .orderBy('name')
       .execute();
-    for (const row of rows) byNode.set(Number(row.nodeId), [...(byNode.get(Number(row.nodeId)) ?? []), row.xml]);
+    for (const row of rows) byNode.set(row.nodeId, [...(byNode.get(row.nodeId) ?? []), row.xml]);
     return byNode;
   }
 
@@ -271,7 +271,7 @@ export class NodeRepository {
       from change where collection_id = ${collectionId} and seq > ${seq}
       group by member_name order by max(seq)
       ${limit === undefined ? sql`` : sql`limit ${limit + 1}`}`.execute(this.db);
-    const all = rows.rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    const all = rows.rows;
     const truncated = limit !== undefined && all.length > limit;
     return { changes: truncated ? all.slice(0, limit) : all, truncated };
   }
@@ -279,10 +279,10 @@ export class NodeRepository {
   async latestChange(collectionId: number): Promise<number | undefined> {
     const row = await this.db
       .selectFrom('change')
-      .select((eb) => eb.fn.max('seq').as('seq'))
+      .select((eb) => eb.fn.max<number | null>('seq').as('seq'))
       .where('collectionId', '=', collectionId)
       .executeTakeFirst();
-    return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
+    return row?.seq ?? undefined;
   }
 }
 
