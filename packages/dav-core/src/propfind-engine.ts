@@ -51,21 +51,27 @@ export async function propertiesResponse(
   const href = hrefOf(resource.path, resource.isCollection);
   const found: XmlNode[] = [];
   const missing: XmlNode[] = [];
-  const live = server.registry.propertiesOf(resource);
-  const dead = (await resource.ops.deadProperties?.()) ?? [];
-  const liveNames = new Set(live.map((h) => h.name));
+  let dead: XmlElement[] | undefined;
+  const deadProperties = async () => (dead ??= (await resource.ops.deadProperties?.()) ?? []);
 
   if (request.kind === 'propname') {
+    const live = server.registry.propertiesOf(resource);
+    const liveNames = new Set(live.map((h) => h.name));
     for (const handler of live) found.push(el(handler.name));
-    for (const property of dead) if (!liveNames.has(property.name)) found.push(el(property.name));
+    for (const property of await deadProperties()) if (!liveNames.has(property.name)) found.push(el(property.name));
   } else {
-    const names =
-      request.kind === 'prop'
-        ? request.names
-        : [
-            ...live.filter((h) => h.inAllprop || request.include.includes(h.name)).map((h) => h.name),
-            ...dead.filter((p) => !liveNames.has(p.name)).map((p) => p.name),
-          ];
+    let names: readonly ClarkName[];
+    if (request.kind === 'prop') {
+      // Only the named properties: no walk over every handler, no dead properties unless needed.
+      names = request.names;
+    } else {
+      const live = server.registry.propertiesOf(resource);
+      const liveNames = new Set(live.map((h) => h.name));
+      names = [
+        ...live.filter((h) => h.inAllprop || request.include.includes(h.name)).map((h) => h.name),
+        ...(await deadProperties()).filter((p) => !liveNames.has(p.name)).map((p) => p.name),
+      ];
+    }
     for (const name of new Set(names)) {
       const handler = server.registry.property(name, resource);
       let value: PropValue | undefined;
@@ -74,7 +80,7 @@ export async function propertiesResponse(
         value = await handler.get(resource, ctx, server, requested);
       }
       if (value === undefined) {
-        const stored = dead.find((p) => p.name === name);
+        const stored = (await deadProperties()).find((p) => p.name === name);
         if (stored) {
           found.push(stored);
           continue;
