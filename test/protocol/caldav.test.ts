@@ -44,7 +44,7 @@ describe('calendar collections', () => {
     expect(props.text).toContain('Planning des projets');
     expect(props.text).toContain('<C:comp name="VEVENT"/><C:comp name="VTODO"/>');
     expect(props.text).toContain('#FF0000FF');
-    expect(props.text).toMatch(/<CS:getctag>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+<\/CS:getctag>/);
+    expect(props.text).toMatch(/<CS:getctag>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+\/\d+<\/CS:getctag>/);
     expect(props.text).toContain('<C:max-resource-size>4096</C:max-resource-size>');
     for (const report of ['calendar-query', 'calendar-multiget', 'free-busy-query', 'sync-collection']) {
       expect(props.text).toContain(report);

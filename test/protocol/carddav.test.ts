@@ -79,7 +79,7 @@ describe('address books', () => {
     expect(props.text).toContain('<CR:address-data-type content-type="text/vcard" version="3.0"/>');
     expect(props.text).toContain('<CR:address-data-type content-type="text/vcard" version="4.0"/>');
     expect(props.text).toContain(`<CR:max-resource-size>${maxBytes}</CR:max-resource-size>`);
-    expect(props.text).toMatch(/<CS:getctag>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+<\/CS:getctag>/);
+    expect(props.text).toMatch(/<CS:getctag>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+\/\d+<\/CS:getctag>/);
     for (const report of ['addressbook-query', 'addressbook-multiget', 'sync-collection']) expect(props.text).toContain(report);
     const options = await send('OPTIONS', `${book}/`);
     expect(options.headers.get('dav')).toContain('addressbook');

@@ -75,7 +75,7 @@ describe('sync-collection (RFC 6578) on a files folder', () => {
       '<D:propfind xmlns:D="DAV:"><D:prop><D:sync-token/><D:supported-report-set/></D:prop></D:propfind>',
       { Depth: '0' },
     );
-    expect(response.text).toMatch(/<D:sync-token>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+<\/D:sync-token>/);
+    expect(response.text).toMatch(/<D:sync-token>http:\/\/partage\.invalid\/ns\/sync\/\d+\/\d+\/\d+<\/D:sync-token>/);
     expect(response.text).toContain('<D:report><D:sync-collection/></D:report>');
   });
 

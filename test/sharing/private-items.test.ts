@@ -80,3 +80,20 @@ describe('private and confidential items (SPEC §4)', () => {
     expect(delta.text).toContain(`<D:href>${calendar}/public.ics</D:href><D:status>HTTP/1.1 404 Not Found</D:status>`);
   });
 });
+
+describe('sync tokens when rights change', () => {
+  it('invalidates a sharee\'s token when the owner changes a grant, so that it syncs anew', async () => {
+    const token = tokenOf((await as('francois', 'REPORT', `${calendar}/`, syncBody(''))).text);
+    expect((await as('francois', 'REPORT', `${calendar}/`, syncBody(token))).status).toBe(207);
+    await fetch(`${server.url}/api/v1/accounts/${email('jean')}/grants`, {
+      method: 'PUT',
+      headers: { Authorization: server.basic(email('jean')), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ folder: 'Calendar', grantee: email('francois'), rights: ['read', 'admin'] }),
+    });
+    const stale = await as('francois', 'REPORT', `${calendar}/`, syncBody(token));
+    expect(stale.status).toBe(403);
+    expect(stale.text).toContain('valid-sync-token');
+    const fresh = await as('francois', 'REPORT', `${calendar}/`, syncBody(''));
+    expect(fresh.text).toContain('private.ics');
+  });
+});

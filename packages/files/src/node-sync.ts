@@ -3,20 +3,27 @@ import { repositories, type Db, type NodeRow } from '@partage/storage';
 
 const syncTokenPrefix = 'http://partage.invalid/ns/sync/';
 
-/** A sync token is a URI (RFC 6578 §3.2) naming the collection and a change-log position. */
-export const syncTokenOf = (collectionId: number, seq: number): string => `${syncTokenPrefix}${collectionId}/${seq}`;
+/**
+ * A sync token is a URI (RFC 6578 §3.2) naming the collection, a change-log position and
+ * the owner's grants version: a change of rights invalidates the tokens issued before it,
+ * so that sharees sync anew and see what became readable or unreadable (SPEC §5).
+ */
+export const syncTokenOf = (collectionId: number, seq: number, grantsVersion: number): string =>
+  `${syncTokenPrefix}${collectionId}/${seq}/${grantsVersion}`;
 
-/** The change-log position in a token this collection issued, or undefined. */
-export function parseSyncToken(token: string, collectionId: number): number | undefined {
+/** The change-log position in a token this collection issued under these rights, or undefined. */
+export function parseSyncToken(token: string, collectionId: number, grantsVersion: number): number | undefined {
   if (!token.startsWith(syncTokenPrefix)) return undefined;
-  const [id, seq] = token.slice(syncTokenPrefix.length).split('/');
+  const [id, seq, version] = token.slice(syncTokenPrefix.length).split('/');
   if (Number(id) !== collectionId || seq === undefined || !/^\d+$/.test(seq)) return undefined;
+  if (version === undefined || Number(version) !== grantsVersion) return undefined;
   return Number(seq);
 }
 
 /** The collection's current sync token; also its CTag. */
 export async function currentSyncToken(db: Db, node: NodeRow): Promise<string> {
-  return syncTokenOf(node.id, (await repositories(db).nodes.latestChange(node.id)) ?? 0);
+  const repos = repositories(db);
+  return syncTokenOf(node.id, (await repos.nodes.latestChange(node.id)) ?? 0, await repos.grants.version(node.accountId));
 }
 
 /**
@@ -34,7 +41,8 @@ export async function changesOf(
 ): Promise<ChangeSet> {
   const nodes = repositories(db).nodes;
   const latest = (await nodes.latestChange(node.id)) ?? 0;
-  const seq = token === undefined ? 0 : parseSyncToken(token, node.id);
+  const grantsVersion = await repositories(db).grants.version(node.accountId);
+  const seq = token === undefined ? 0 : parseSyncToken(token, node.id, grantsVersion);
   if (seq === undefined || seq > latest) throw davConditions.validSyncToken();
   const { changes, truncated } = await nodes.changesSince(node.id, seq, limit);
   const lastSeq = changes.length > 0 ? (changes[changes.length - 1]?.seq ?? seq) : latest;
@@ -46,5 +54,5 @@ export async function changesOf(
     if (member) changed.push(member);
     else if (token !== undefined) removed.push([...path, change.memberName]);
   }
-  return { syncToken: syncTokenOf(node.id, truncated ? lastSeq : latest), changed, removed, truncated };
+  return { syncToken: syncTokenOf(node.id, truncated ? lastSeq : latest, grantsVersion), changed, removed, truncated };
 }

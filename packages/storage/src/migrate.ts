@@ -4,6 +4,7 @@ import * as calendarObjects from './migrations/0002-calendar-objects.js';
 import * as cards from './migrations/0003-cards.js';
 import * as grants from './migrations/0004-grants.js';
 import * as calendarInstances from './migrations/0006-calendar-instances.js';
+import * as grantsVersion from './migrations/0007-grants-version.js';
 import * as gal from './migrations/0005-gal.js';
 import type { Database } from './schema/index.js';
 
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-cards': cards,
   '0004-grants': grants,
   '0006-calendar-instances': calendarInstances,
+  '0007-grants-version': grantsVersion,
   '0005-gal': gal,
 };
 

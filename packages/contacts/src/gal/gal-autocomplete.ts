@@ -59,38 +59,48 @@ export async function autocomplete(db: Db, scope: AutocompleteScope, query: stri
     ...(await repos.gal.searchValues(ids, searched, q, 'prefix', fetchCap)),
   ];
   const accounts: AccountRow[] = scope.domainId === undefined ? [] : await repos.gal.searchAccounts(scope.domainId, q, 'prefix', fetchCap);
-  if (new Set(values.map((v) => v.nodeId)).size + accounts.length < limit) {
+  const galOf = new Map(scope.folders.map((f) => [f.folderId, `${f.ownerEmail}/${f.folderName}`]));
+
+  /** One suggestion per email from the matched values and accounts, with its best rank. */
+  const suggestions = async (): Promise<Map<string, Candidate>> => {
+    const best = new Map<string, Candidate>();
+    const offer = (candidate: Candidate) => {
+      const key = candidate.email.toLowerCase();
+      const held = best.get(key);
+      if (!held || candidate.rank < held.rank) best.set(key, candidate);
+    };
+    const cards = new Map<number, GalValueMatch[]>();
+    for (const v of await repos.gal.valuesOf([...new Set(values.map((m) => m.nodeId))], searched)) {
+      cards.set(v.nodeId, [...(cards.get(v.nodeId) ?? []), v]);
+    }
+    for (const [, card] of cards) {
+      const name = card.find((v) => v.property === 'FN')?.value;
+      const byName = card
+        .filter((v) => v.property !== 'EMAIL')
+        .map((v) => rankOf(v.valueFolded, q, false))
+        .filter((r): r is number => r !== undefined);
+      for (const email of card.filter((v) => v.property === 'EMAIL')) {
+        const ranks = [...byName, rankOf(email.valueFolded, q, true)].filter((r): r is number => r !== undefined);
+        if (ranks.length === 0) continue;
+        const gal = galOf.get(email.folderId);
+        offer({ name: name ?? email.value, email: email.value, source: 'gal', ...(gal ? { gal } : {}), rank: Math.min(...ranks) });
+      }
+    }
+    for (const account of accounts) {
+      const name = account.displayName ?? account.email;
+      const ranks = [rankOf(account.email, q, true), rankOf(indexFold(name), q, false)].filter((r): r is number => r !== undefined);
+      if (ranks.length > 0) offer({ name, email: account.email, source: 'domain', rank: Math.min(...ranks) });
+    }
+    return best;
+  };
+
+  let best = await suggestions();
+  // The contains phase runs when the prefixes gave fewer distinct suggestions (emails) than asked:
+  // many cards sharing one email must not hide other addresses.
+  if (best.size < limit) {
     values.push(...(await repos.gal.searchValues(ids, searched, q, 'contains', fetchCap)));
     if (scope.domainId !== undefined) accounts.push(...(await repos.gal.searchAccounts(scope.domainId, q, 'contains', fetchCap)));
-  }
-  const best = new Map<string, Candidate>();
-  const offer = (candidate: Candidate) => {
-    const key = candidate.email.toLowerCase();
-    const held = best.get(key);
-    if (!held || candidate.rank < held.rank) best.set(key, candidate);
-  };
-  const galOf = new Map(scope.folders.map((f) => [f.folderId, `${f.ownerEmail}/${f.folderName}`]));
-  const cards = new Map<number, GalValueMatch[]>();
-  for (const v of await repos.gal.valuesOf([...new Set(values.map((m) => m.nodeId))], searched)) {
-    cards.set(v.nodeId, [...(cards.get(v.nodeId) ?? []), v]);
-  }
-  for (const [, card] of cards) {
-    const name = card.find((v) => v.property === 'FN')?.value;
-    const byName = card
-      .filter((v) => v.property !== 'EMAIL')
-      .map((v) => rankOf(v.valueFolded, q, false))
-      .filter((r): r is number => r !== undefined);
-    for (const email of card.filter((v) => v.property === 'EMAIL')) {
-      const ranks = [...byName, rankOf(email.valueFolded, q, true)].filter((r): r is number => r !== undefined);
-      if (ranks.length === 0) continue;
-      const gal = galOf.get(email.folderId);
-      offer({ name: name ?? email.value, email: email.value, source: 'gal', ...(gal ? { gal } : {}), rank: Math.min(...ranks) });
-    }
-  }
-  for (const account of accounts) {
-    const name = account.displayName ?? account.email;
-    const ranks = [rankOf(account.email, q, true), rankOf(indexFold(name), q, false)].filter((r): r is number => r !== undefined);
-    if (ranks.length > 0) offer({ name, email: account.email, source: 'domain', rank: Math.min(...ranks) });
+    best = await suggestions();
   }
   return [...best.values()]
     .sort((a, b) => a.rank - b.rank || collator.compare(a.name, b.name) || collator.compare(a.email, b.email))

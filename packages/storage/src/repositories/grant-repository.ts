@@ -33,6 +33,7 @@ export class GrantRepository {
    */
   async set(ownerId: number, folderId: number | null, grantee: GranteeKey, rights: readonly string[]): Promise<boolean> {
     const existing = await this.find(ownerId, folderId, grantee);
+    await this.bumpVersion(ownerId);
     if (existing) {
       await this.db.updateTable('grant').set({ rights: rights.join(',') }).where('id', '=', existing.id).execute();
       return false;
@@ -58,7 +59,23 @@ export class GrantRepository {
     const existing = await this.find(ownerId, folderId, grantee);
     if (!existing) return false;
     await this.db.deleteFrom('grant').where('id', '=', existing.id).execute();
+    await this.bumpVersion(ownerId);
     return true;
+  }
+
+  /** Marks the owner's rights as changed: sync tokens issued before no longer hold. */
+  private async bumpVersion(ownerId: number): Promise<void> {
+    await this.db
+      .updateTable('account')
+      .set((eb) => ({ grantsVersion: eb('grantsVersion', '+', 1) }))
+      .where('id', '=', ownerId)
+      .execute();
+  }
+
+  /** The owner's grants version (see `bumpVersion`). */
+  async version(ownerId: number): Promise<number> {
+    const row = await this.db.selectFrom('account').select('grantsVersion').where('id', '=', ownerId).executeTakeFirst();
+    return row?.grantsVersion ?? 0;
   }
 
   async addInvitation(values: { ownerId: number; folderId: number | null; shareeId: number; rights: string }): Promise<InvitationRow> {

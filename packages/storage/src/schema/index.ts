@@ -33,6 +33,8 @@ export interface AccountTable {
   webdavEnabled: boolean | null;
   /** Bumped when the password or app passwords change, so every process drops cached credentials. */
   credentialsVersion: Generated<number>;
+  /** Bumped when the account's grants change; its collections' sync tokens carry it. */
+  grantsVersion: Generated<number>;
   createdAt: Generated<Date>;
 }
 
