@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { aclModule, createShareAuthorizer, ShareService, SubscriptionBindings } from '@partage/sharing';
+import { aclModule, createShareAuthorizer, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -53,11 +53,19 @@ export async function createPartage(config: Config, options: { database?: Opened
   const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
   tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
   tree.gal = galTree(db, scope);
+  const sharing = new ShareService(db);
   const dav = createDavServer({
     tree,
     authorizer: withDirectoryAccess(createShareAuthorizer(db)),
     locks: createLockStore(db),
-    modules: [filesModule, principalsModule(db), aclModule(db), calendar.davModule(tree.resources), contacts.davModule(tree.resources)],
+    modules: [
+      filesModule,
+      principalsModule(db),
+      aclModule(db),
+      sharingModule(db, sharing),
+      calendar.davModule(tree.resources),
+      contacts.davModule(tree.resources),
+    ],
     limits: { xml: { maxBytes: config.maxXmlBytes, maxDepth: config.maxXmlDepth }, maxLockSeconds: config.maxLockSeconds },
     principalCollections: ['/webdav/principals/'],
     logger,
@@ -71,7 +79,7 @@ export async function createPartage(config: Config, options: { database?: Opened
     config,
     dav,
     accounts,
-    sharing: new ShareService(db),
+    sharing,
     gal,
     authenticator,
     logger,

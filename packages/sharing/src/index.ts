@@ -6,3 +6,4 @@ export * from './share-service.js';
 export * from './subscription-bindings.js';
 export * from './acl-module.js';
 export * from './acl-method.js';
+export * from './share-post.js';
