@@ -1,6 +1,6 @@
-import { childElements, dav, findChild, type XmlElement } from '@partage/dav-xml';
+import { childElements, dav, type XmlElement } from '@partage/dav-xml';
 import { DavError, type Resource } from '@partage/dav-core';
-import { isNodeResource, type FolderKindSpec, type NodeResource } from '@partage/files';
+import { isNodeResource, propertiesToSet, type FolderKindSpec, type NodeResource } from '@partage/files';
 import { Readable } from 'node:stream';
 import { repositories, type Db } from '@partage/storage';
 import { componentTypes, mergeCalendars } from '@partage/ical';
@@ -16,20 +16,12 @@ export const isCalendarCollection = (r: Resource): r is NodeResource =>
 export const isCalendarObject = (r: Resource): r is NodeResource =>
   isNodeResource(r) && !r.isCollection && r.folderKind === 'calendar';
 
-function setProperties(body: XmlElement): XmlElement[] {
-  return childElements(body)
-    .filter((e) => e.name === dav('set'))
-    .flatMap((set) => {
-      const prop = findChild(set, dav('prop'));
-      return prop ? childElements(prop) : [];
-    });
-}
 
 /** Whether an extended MKCOL or MKCALENDAR body asks for a calendar. */
 function asksForCalendar(body: XmlElement): boolean {
   if (body.name === caldav('mkcalendar')) return true;
   if (body.name !== dav('mkcol')) return false;
-  const type = setProperties(body).find((p) => p.name === dav('resourcetype'));
+  const type = propertiesToSet(body).find((p) => p.name === dav('resourcetype'));
   return type !== undefined && childElements(type).some((c) => c.name === caldav('calendar'));
 }
 
@@ -38,7 +30,7 @@ function asksForCalendar(body: XmlElement): boolean {
  * the component set (default: events), and the rest stored as properties of the folder.
  */
 function newCalendar(body: XmlElement | undefined): { components: string | null; properties: XmlElement[] } {
-  const properties = body ? setProperties(body) : [];
+  const properties = body ? propertiesToSet(body) : [];
   let components = 'VEVENT';
   const set = properties.find((p) => p.name === caldav('supported-calendar-component-set'));
   if (set) {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { childElements, dav, findChild, type XmlElement } from '@partage/dav-xml';
+import { childElements, dav, type XmlElement } from '@partage/dav-xml';
 import type { Resource } from '@partage/dav-core';
-import { isNodeResource, type FolderKindSpec, type NodeResource } from '@partage/files';
+import { isNodeResource, propertiesToSet, type FolderKindSpec, type NodeResource } from '@partage/files';
 import { repositories, type Db } from '@partage/storage';
 import { cardContent } from './card-content.js';
 import type { ContactsLimits } from './contacts-limits.js';
@@ -15,19 +15,11 @@ export const isAddressBook = (r: Resource): r is NodeResource =>
 export const isAddressObject = (r: Resource): r is NodeResource =>
   isNodeResource(r) && !r.isCollection && r.folderKind === 'contacts';
 
-function setProperties(body: XmlElement): XmlElement[] {
-  return childElements(body)
-    .filter((e) => e.name === dav('set'))
-    .flatMap((set) => {
-      const prop = findChild(set, dav('prop'));
-      return prop ? childElements(prop) : [];
-    });
-}
 
 /** Whether an extended MKCOL body (RFC 5689) asks for an address book (RFC 6352 §6.3.1). */
 function asksForAddressBook(body: XmlElement): boolean {
   if (body.name !== dav('mkcol')) return false;
-  const type = setProperties(body).find((p) => p.name === dav('resourcetype'));
+  const type = propertiesToSet(body).find((p) => p.name === dav('resourcetype'));
   return type !== undefined && childElements(type).some((c) => c.name === carddav('addressbook'));
 }
 
@@ -41,7 +33,7 @@ export function contactsKind(db: Db, limits: ContactsLimits): FolderKindSpec {
     // The other properties of the MKCOL (displayname, addressbook-description) are stored with the folder.
     newFolder: (body) => ({
       components: null,
-      properties: body ? setProperties(body).filter((p) => p.name !== dav('resourcetype')) : [],
+      properties: body ? propertiesToSet(body).filter((p) => p.name !== dav('resourcetype')) : [],
     }),
     exportFolder: {
       contentType: 'text/vcard; charset=utf-8',

@@ -8,3 +8,4 @@ export * from './node-resource.js';
 export * from './node-sync.js';
 export * from './account-tree.js';
 export * from './files-module.js';
+export * from './multiget.js';
