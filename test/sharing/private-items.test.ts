@@ -97,3 +97,21 @@ describe('sync tokens when rights change', () => {
     expect(fresh.text).toContain('private.ics');
   });
 });
+
+describe('sync tokens when a group changes', () => {
+  it("renews a member's token when the group holding its grant changes", async () => {
+    await server.partage.accounts.create({ email: email('equipe'), kind: 'group', members: [email('francois')] });
+    await fetch(`${server.url}/api/v1/accounts/${email('jean')}/grants`, {
+      method: 'PUT',
+      headers: { Authorization: server.basic(email('jean')), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ folder: 'Tasks', grantee: email('equipe'), rights: ['read'] }),
+    });
+    const tasks = `/webdav/${email('jean')}/Tasks`;
+    const token = tokenOf((await as('francois', 'REPORT', `${tasks}/`, syncBody(''))).text);
+    expect((await as('francois', 'REPORT', `${tasks}/`, syncBody(token))).status).toBe(207);
+    await server.partage.accounts.setMembers(email('equipe'), [email('francois'), email('secretariat')]);
+    const stale = await as('francois', 'REPORT', `${tasks}/`, syncBody(token));
+    expect(stale.status).toBe(403);
+    expect(stale.text).toContain('valid-sync-token');
+  });
+});

@@ -189,6 +189,7 @@ export class AccountService {
       ids.push(member.id);
     }
     await repos.accounts.setMembers(group.id, ids);
+    await repos.grants.groupMembershipChanged(group.id);
     await this.hooks.membersChanged?.(repos, group);
     return repos.accounts.members(group.id);
   }

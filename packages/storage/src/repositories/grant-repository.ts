@@ -63,6 +63,23 @@ export class GrantRepository {
     return true;
   }
 
+  /**
+   * A group's members changed, so the rights its grants give changed too: renews the sync
+   * tokens of every owner granting to the group, and of the group itself (its public folder).
+   */
+  async groupMembershipChanged(groupId: number): Promise<void> {
+    await this.db
+      .updateTable('account')
+      .set((eb) => ({ grantsVersion: eb('grantsVersion', '+', 1) }))
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', groupId),
+          eb('id', 'in', eb.selectFrom('grant').select('ownerId').where('granteeKind', '=', 'group').where('granteeAccountId', '=', groupId)),
+        ]),
+      )
+      .execute();
+  }
+
   /** Marks the owner's rights as changed: sync tokens issued before no longer hold. */
   private async bumpVersion(ownerId: number): Promise<void> {
     await this.db
