@@ -19,7 +19,7 @@ export async function openTestDatabase(): Promise<OpenedDatabase> {
   const databaseUrl = process.env['TEST_DATABASE_URL'];
   if (databaseUrl === undefined || databaseUrl === '') return openDatabase({ inMemory: true });
   const schema = `test_${randomBytes(8).toString('hex')}`;
-  const opened = await openDatabase({ databaseUrl, schema });
+  const opened = await openWithRetry(databaseUrl, schema);
   return {
     ...opened,
     close: async () => {
@@ -30,4 +30,21 @@ export async function openTestDatabase(): Promise<OpenedDatabase> {
       }
     },
   };
+}
+
+/**
+ * Kysely's migrator lists the tables of every schema (its introspector calls
+ * `pg_get_serial_sequence` on each), which fails when another jest worker drops its own test
+ * schema during that query ("schema test_… does not exist"). That is a race between test
+ * files only; opening again is enough.
+ */
+async function openWithRetry(databaseUrl: string, schema: string): Promise<OpenedDatabase> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openDatabase({ databaseUrl, schema });
+    } catch (error) {
+      const vanished = error instanceof Error && /schema "test_[0-9a-f]+" does not exist/.test(error.message);
+      if (!vanished || attempt >= 5) throw error;
+    }
+  }
 }
