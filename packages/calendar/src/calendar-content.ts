@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { repositories, type Db, type NodeRow } from '@partage/storage';
 import { hrefOf } from '@partage/dav-core';
-import type { ItemContent } from '@partage/files';
+import { readTextBody, type ItemContent } from '@partage/files';
 import {
   instancesBetween,
   InvalidCalendarData,
@@ -15,21 +15,6 @@ import { calendarConditions } from './conditions.js';
 import type { CalendarLimits } from './calendar-limits.js';
 import { componentsOf, floatingTimezoneOf } from './calendar-folder.js';
 
-async function readText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) throw calendarConditions.maxResourceSize(maxBytes);
-    chunks.push(Buffer.from(chunk));
-  }
-  const bytes = Buffer.concat(chunks);
-  const text = bytes.toString('utf8');
-  if (Buffer.byteLength(text, 'utf8') !== bytes.length || text.includes('\uFFFD')) {
-    throw calendarConditions.validCalendarData('calendar data must be UTF-8');
-  }
-  return text;
-}
 
 /**
  * Calendar object resources (RFC 4791 §4.1): validated with ical.js, stored as the client
@@ -45,7 +30,10 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
       if (meta.contentLength !== undefined && meta.contentLength > limits.maxResourceBytes) {
         throw calendarConditions.maxResourceSize(limits.maxResourceBytes);
       }
-      const text = await readText(body, limits.maxResourceBytes);
+      const text = await readTextBody(body, limits.maxResourceBytes, {
+        tooLarge: () => calendarConditions.maxResourceSize(limits.maxResourceBytes),
+        notUtf8: () => calendarConditions.validCalendarData('calendar data must be UTF-8'),
+      });
       const allowed = componentsOf(target.folder);
       const floatingTimezone = await floatingTimezoneOf(db, target.folder);
       let summary;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { davConditions, hrefOf } from '@partage/dav-core';
-import type { ItemContent } from '@partage/files';
+import { readTextBody, type ItemContent } from '@partage/files';
 import { convertVcard, indexFold, InvalidAddressData, parseVcard, type VcardSummary } from '@partage/ical';
 import { repositories, type Db, type NewCardValue } from '@partage/storage';
 import { acceptedVersion } from './address-data-request.js';
@@ -11,21 +11,6 @@ import type { ContactsLimits } from './contacts-limits.js';
 /** Media types clients send vCards with: RFC 6350's, and the older ones of vCard 3.0 clients. */
 const vcardTypes = ['text/vcard', 'text/x-vcard', 'text/directory'];
 
-async function readText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) throw contactsConditions.maxResourceSize(maxBytes);
-    chunks.push(Buffer.from(chunk));
-  }
-  const bytes = Buffer.concat(chunks);
-  const text = bytes.toString('utf8');
-  if (Buffer.byteLength(text, 'utf8') !== bytes.length || text.includes('\uFFFD')) {
-    throw contactsConditions.validAddressData('vCard data must be UTF-8');
-  }
-  return text;
-}
 
 function summarize(text: string): VcardSummary {
   try {
@@ -54,7 +39,10 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
       if (meta.contentLength !== undefined && meta.contentLength > limits.maxResourceBytes) {
         throw contactsConditions.maxResourceSize(limits.maxResourceBytes);
       }
-      const text = await readText(body, limits.maxResourceBytes);
+      const text = await readTextBody(body, limits.maxResourceBytes, {
+        tooLarge: () => contactsConditions.maxResourceSize(limits.maxResourceBytes),
+        notUtf8: () => contactsConditions.validAddressData('vCard data must be UTF-8'),
+      });
       const sizeBytes = Buffer.byteLength(text, 'utf8');
       const left = target.spaceLeftBytes;
       if (left !== undefined && sizeBytes > left) throw davConditions.quotaNotExceeded();

@@ -9,3 +9,4 @@ export * from './node-sync.js';
 export * from './account-tree.js';
 export * from './files-module.js';
 export * from './multiget.js';
+export * from './read-text-body.js';
