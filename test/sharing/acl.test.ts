@@ -62,6 +62,12 @@ describe('RFC 3744 as a view of grants', () => {
     expect((await as('marius', 'PUT', `/webdav/${email('jean')}/Documents/m2.txt`, 'still allowed')).status).toBe(201);
   });
 
+  it('refuses a malformed principal href with recognized-principal, never a server error', async () => {
+    const refused = await as('jean', 'ACL', `/webdav/${email('jean')}/Documents/`, acl(ace('/webdav/principals/%ZZ/', ['D:read'])));
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('recognized-principal');
+  });
+
   it('refuses ACL to a sharee without admin with need-privileges', async () => {
     const refused = await as('marius', 'ACL', `/webdav/${email('jean')}/Documents/`, acl(ace(`/webdav/principals/${email('marius')}/`, ['D:all'])));
     expect(refused.status).toBe(403);

@@ -54,6 +54,11 @@ describe('sharing by POST', () => {
     expect(refused.text).toContain('need-privileges');
   });
 
+  it('refuses a sharee href that names no account, never a server error', async () => {
+    const body = '<CS:share xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><CS:set><D:href>/webdav/principals/%ZZ/</D:href><CS:read/></CS:set></CS:share>';
+    expect((await as('jean', 'POST', `/webdav/${email('jean')}/Documents/`, body, { 'Content-Type': 'application/xml' })).status).toBe(403);
+  });
+
   it('refuses other POST bodies with 415', async () => {
     expect((await as('jean', 'POST', `/webdav/${email('jean')}/Documents/`, '<x xmlns="urn:x"/>', { 'Content-Type': 'application/xml' })).status).toBe(415);
   });

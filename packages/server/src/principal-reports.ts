@@ -3,6 +3,7 @@ import {
   defineReport,
   DavError,
   multistatus,
+  parseRequestPath,
   propertiesResponse,
   propRequestOf,
   readable,
@@ -166,7 +167,12 @@ export const aclPrincipalPropSetReport: ReportHandler = defineReport<PropRequest
     );
     const responses = [];
     for (const href of hrefs) {
-      const path = decodeURIComponent(href).split('/').filter(Boolean);
+      let path: readonly string[];
+      try {
+        path = parseRequestPath(href).segments;
+      } catch {
+        continue;
+      }
       const principal = await server.tree.resolve(path, ctx);
       if (principal) responses.push(await propertiesResponse(principal, properties, ctx, server));
     }

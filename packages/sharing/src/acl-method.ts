@@ -1,5 +1,5 @@
 import { childElements, dav, el, findChild, parseXml, textOf, type ClarkName, type XmlElement } from '@partage/dav-xml';
-import { DavError, defineMethod, requirePrivilege, resolveOr404, type MethodHandler } from '@partage/dav-core';
+import { DavError, defineMethod, parseRequestPath, requirePrivilege, resolveOr404, type MethodHandler } from '@partage/dav-core';
 import { isNodeResource } from '@partage/files';
 import { repositories, withTransaction, type Db, type GranteeKey } from '@partage/storage';
 import { allRights, type Right } from './rights.js';
@@ -28,6 +28,15 @@ export function rightsOfPrivileges(privileges: ReadonlySet<ClarkName>): Right[] 
   return left.size === 0 ? allRights.filter((r) => rights.has(r)) : undefined;
 }
 
+/** The decoded segments of a principal href; a malformed one names no principal (403 below, never a 500). */
+function pathOfHref(href: string): readonly string[] {
+  try {
+    return parseRequestPath(new URL(href, 'http://placeholder').pathname).segments;
+  } catch {
+    return [];
+  }
+}
+
 const notSupported = (detail: string) => new DavError(403, dav('not-supported-privilege'), detail);
 
 async function granteeOf(db: Db, principal: XmlElement): Promise<GranteeKey> {
@@ -35,7 +44,7 @@ async function granteeOf(db: Db, principal: XmlElement): Promise<GranteeKey> {
   if (findChild(principal, dav('authenticated'))) return { kind: 'authenticated' };
   const href = findChild(principal, dav('href'));
   if (!href) throw new DavError(403, dav('recognized-principal'), 'only principals by href or authenticated');
-  const path = decodeURIComponent(new URL(textOf(href).trim(), 'http://placeholder').pathname).split('/').filter(Boolean);
+  const path = pathOfHref(textOf(href).trim());
   if (path[0] === 'webdav' && path[1] === 'principals' && path[2] === 'domains' && path[3]) {
     const domain = await repos.accounts.findDomain(path[3]);
     if (domain) return { kind: 'domain', domainId: domain.id };

@@ -3,6 +3,7 @@ import {
   DavError,
   defineMethod,
   defineProperty,
+  parseRequestPath,
   requirePrivilege,
   resolveOr404,
   type DavModule,
@@ -24,8 +25,14 @@ const readWrite: Right[] = ['read', 'create', 'modify', 'delete'];
 function emailOf(href: XmlElement | undefined): string {
   const text = href ? textOf(href).trim() : '';
   if (text.toLowerCase().startsWith('mailto:')) return text.slice(7).toLowerCase();
-  const match = /\/principals\/([^/]+@[^/]+)\/?$/.exec(decodeURIComponent(text));
-  if (match?.[1]) return match[1].toLowerCase();
+  let segments: readonly string[] = [];
+  try {
+    segments = parseRequestPath(new URL(text, 'http://placeholder').pathname).segments;
+  } catch {
+    segments = [];
+  }
+  const [root, principals, email] = segments;
+  if (root === 'webdav' && principals === 'principals' && email?.includes('@') && segments.length === 3) return email.toLowerCase();
   throw new DavError(403, undefined, `unknown sharee ${text}`);
 }
 

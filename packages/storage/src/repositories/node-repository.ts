@@ -79,19 +79,6 @@ export class NodeRepository {
     return this.db.selectFrom('node').selectAll().where('parentId', '=', parentId).orderBy('name').execute();
   }
 
-  /**
-   * The node at `segments` below `rootId`, in one recursive query, or undefined.
-   * Returns the chain of nodes from the first segment to the last.
-   */
-  async walk(rootId: number, segments: readonly string[]): Promise<NodeRow | undefined> {
-    let current: NodeRow | undefined = await this.byId(rootId);
-    for (const name of segments) {
-      if (!current?.isCollection) return undefined;
-      current = await this.child(current.id, name);
-    }
-    return current;
-  }
-
   /** The node at `segments` below an account's home, in one query (a recursive walk by name). */
   async resolvePath(accountId: number, segments: readonly string[]): Promise<NodeRow | undefined> {
     if (segments.length === 0) return this.home(accountId);
