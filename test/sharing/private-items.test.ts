@@ -68,6 +68,34 @@ describe('private and confidential items (SPEC §4)', () => {
     expect((await as('secretariat', 'GET', `${calendar}/confidential.ics`)).text).toContain('Entretien');
   });
 
+  it('does not let a sharee with delete remove a private item it cannot see, nor copy or move a confidential one whole', async () => {
+    expect((await as('francois', 'DELETE', `${calendar}/private.ics`)).status).toBe(404);
+    expect((await as('jean', 'GET', `${calendar}/private.ics`)).status).toBe(200);
+    const own = `/webdav/${email('francois')}/Calendar`;
+    for (const method of ['COPY', 'MOVE']) {
+      const refused = await as('francois', method, `${calendar}/confidential.ics`, undefined, { Destination: `${server.url}${own}/copied.ics` });
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('<D:read/>');
+      expect((await as('francois', 'GET', `${own}/copied.ics`)).status).toBe(404);
+    }
+    const copy = `/webdav/${email('secretariat')}/Calendar/copy.ics`;
+    expect((await as('secretariat', 'COPY', `${calendar}/confidential.ics`, undefined, { Destination: `${server.url}${copy}` })).status).toBe(201);
+    expect((await as('secretariat', 'GET', copy)).text).toContain('Entretien');
+  });
+
+  it('answers a DELETE in a folder the caller cannot list 404, whether the item exists or not', async () => {
+    await server.createUser(email('marius'));
+    await fetch(`${server.url}/api/v1/accounts/${email('jean')}/grants`, {
+      method: 'PUT',
+      headers: { Authorization: server.basic(email('jean')), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ folder: 'Documents', grantee: email('marius'), rights: ['read'] }),
+    });
+    expect((await as('marius', 'PROPFIND', `${calendar}/`, undefined, { Depth: '0' })).status).toBe(403);
+    expect((await as('marius', 'DELETE', `${calendar}/confidential.ics`)).status).toBe(404);
+    expect((await as('marius', 'DELETE', `${calendar}/no-such-item.ics`)).status).toBe(404);
+    expect((await as('jean', 'GET', `${calendar}/confidential.ics`)).status).toBe(200);
+  });
+
   it('counts private items as busy in free/busy', async () => {
     const body = '<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="20261210T000000Z" end="20261211T000000Z"/></C:free-busy-query>';
     expect((await as('francois', 'REPORT', `${calendar}/`, body, { Depth: '1' })).text).toContain('FREEBUSY;FBTYPE=BUSY:20261210T100000Z/20261210T110000Z');

@@ -32,12 +32,39 @@ export async function requirePrivilege(
 }
 
 /**
- * Refuses to remove or move a resource the caller only sees a reduced view of (a
- * confidential item, SPEC §4), even where it may unbind members of the folder.
+ * Requires a privilege on the parent for a change to one of its members (DELETE, the source
+ * of a MOVE; RFC 3744 §B: `DAV:unbind` on the parent). A member the caller may not see
+ * answers 404 whatever its rights on the parent — a private item, or a member of a folder
+ * it may not list — so that the answer never tells it the member exists (SPEC §4).
  */
-export async function refuseIfRestricted(ctx: RequestContext, server: DavServerContext, resource: Resource): Promise<void> {
+export async function requireParentPrivilege(
+  ctx: RequestContext,
+  server: DavServerContext,
+  resource: Resource,
+  parent: Resource,
+  privilege: ClarkName,
+): Promise<void> {
+  const [access, parentAccess] = await server.authorizer.access(ctx, [resource, parent]);
+  if (access?.isHidden) throw new DavError(404, undefined, 'not found');
+  if (parentAccess?.privileges.has(privilege)) return;
+  const canSee = (access?.privileges.has(dav('read')) ?? false) || (parentAccess?.privileges.has(dav('read')) ?? false);
+  if (!canSee) throw new DavError(404, undefined, 'not found');
+  throw davConditions.needPrivileges(hrefOf(parent.path, parent.isCollection), privilege);
+}
+
+/**
+ * Refuses to remove, move or copy a resource the caller only sees a reduced view of (a
+ * confidential item, SPEC §4), even where it may unbind members of the folder: a copy would
+ * carry what the reduced view hides.
+ */
+export async function refuseIfRestricted(
+  ctx: RequestContext,
+  server: DavServerContext,
+  resource: Resource,
+  privilege: ClarkName = dav('unbind'),
+): Promise<void> {
   const [access] = await server.authorizer.access(ctx, [resource]);
-  if (access?.isRestricted) throw davConditions.needPrivileges(hrefOf(resource.path, resource.isCollection), dav('unbind'));
+  if (access?.isRestricted) throw davConditions.needPrivileges(hrefOf(resource.path, resource.isCollection), privilege);
 }
 
 /** Keeps the resources the caller may read; the others are absent from listings (SPEC §4). */

@@ -1,7 +1,7 @@
 import { dav } from '@partage/dav-xml';
 import { DavError } from '../dav-error.js';
 import { isSameOrBelow, parentOf, parseRequestPath, pathKey, type DavPath } from '../dav-path.js';
-import { checkIfAndLocks, refuseIfRestricted, requirePrivilege, resolveOr404 } from '../guard.js';
+import { checkIfAndLocks, refuseIfRestricted, requireParentPrivilege, requirePrivilege, resolveOr404 } from '../guard.js';
 import { defineMethod, type MethodHandler } from '../handlers.js';
 import type { DavResponse, RequestContext } from '../request-context.js';
 import type { DavServerContext } from '../server-context.js';
@@ -56,6 +56,7 @@ async function transfer(mode: 'copy' | 'move', ctx: RequestContext, server: DavS
   if (existing && overwrite === 'F') throw new DavError(412, undefined, 'the destination exists and Overwrite is F');
 
   await requirePrivilege(ctx, server, source, dav('read'));
+  await refuseIfRestricted(ctx, server, source, dav('read'));
   await requirePrivilege(ctx, server, destinationParent, dav('bind'));
   if (existing) await requirePrivilege(ctx, server, destinationParent, dav('unbind'));
   const writes = [
@@ -66,8 +67,7 @@ async function transfer(mode: 'copy' | 'move', ctx: RequestContext, server: DavS
     const sourceParentPath = parentOf(source.path);
     const sourceParent = sourceParentPath && (await server.tree.resolve(sourceParentPath, ctx));
     if (!sourceParent) throw new DavError(403, undefined, 'this resource cannot be moved');
-    await requirePrivilege(ctx, server, sourceParent, dav('unbind'));
-    await refuseIfRestricted(ctx, server, source);
+    await requireParentPrivilege(ctx, server, source, sourceParent, dav('unbind'));
     writes.push({ path: sourceParent.path, withDescendants: false }, { path: source.path, withDescendants: true });
   }
   await checkIfAndLocks(ctx, server, source, writes);

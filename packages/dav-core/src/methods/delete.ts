@@ -1,7 +1,7 @@
 import { dav } from '@partage/dav-xml';
 import { DavError } from '../dav-error.js';
 import { parentOf, pathKey } from '../dav-path.js';
-import { checkIfAndLocks, refuseIfRestricted, requirePrivilege, resolveOr404 } from '../guard.js';
+import { checkIfAndLocks, refuseIfRestricted, requireParentPrivilege, resolveOr404 } from '../guard.js';
 import { defineMethod } from '../handlers.js';
 import { writePreconditions } from './put.js';
 
@@ -13,7 +13,7 @@ export const deleteMethod = defineMethod({
     const parentPath = parentOf(ctx.path);
     const parent = parentPath && (await server.tree.resolve(parentPath, ctx));
     if (!parent || !resource.ops.delete) throw new DavError(403, undefined, 'this resource cannot be deleted');
-    await requirePrivilege(ctx, server, parent, dav('unbind'));
+    await requireParentPrivilege(ctx, server, resource, parent, dav('unbind'));
     await refuseIfRestricted(ctx, server, resource);
     const depth = ctx.request.headers['depth'];
     if (resource.isCollection && depth !== undefined && depth.toLowerCase() !== 'infinity') {
