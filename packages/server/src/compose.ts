@@ -15,8 +15,8 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { aclModule, createShareAuthorizer, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
-import { principalsModule } from './principals.js';
+import { aclModule, createShareAuthorizer, NotificationTree, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
+import { principalHref, principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
 /** A composed server: the express app and the services behind it. */
@@ -53,6 +53,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
   tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
   tree.gal = galTree(db, scope);
+  tree.notifications = new NotificationTree(db, principalHref);
   const sharing = new ShareService(db);
   const dav = createDavServer({
     tree,

@@ -1,7 +1,7 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
-import type { SubscriptionBindings } from '@partage/sharing';
+import { notificationsSegment, type NotificationTree, type SubscriptionBindings } from '@partage/sharing';
 import type { GalTree } from './gal-tree.js';
 import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
@@ -40,6 +40,7 @@ export class PartageTree implements ResourceTree {
       const account = await this.account(third);
       return account && principalResource(account);
     }
+    if (second === notificationsSegment) return this.notifications?.resolve(path.slice(2));
     if (second === 'directory') return this.gal?.directory(path.slice(2), ctx);
     const account = await this.account(second);
     if (!account) return undefined;
@@ -71,6 +72,9 @@ export class PartageTree implements ResourceTree {
 
   /** Subscriptions shown in homes; set by the composition root once the sharing module exists. */
   bindings: SubscriptionBindings | undefined;
+
+  /** The notification collections (`/webdav/notifications/<email>/`); set by the composition root. */
+  notifications: NotificationTree | undefined;
 
   /** The GAL's directory address book and folder flags (SPEC §5); set by the composition root. */
   gal: GalTree | undefined;

@@ -7,3 +7,4 @@ export * from './subscription-bindings.js';
 export * from './acl-module.js';
 export * from './acl-method.js';
 export * from './share-post.js';
+export * from './notifications.js';

@@ -14,6 +14,7 @@ import {
 import { isNodeResource, type NodeResource } from '@partage/files';
 import { repositories, type Db } from '@partage/storage';
 import { grantOf } from './share-authorizer.js';
+import { notificationProperties } from './notifications.js';
 import { ShareError, type ShareService } from './share-service.js';
 import type { Right } from './rights.js';
 
@@ -147,5 +148,11 @@ export function sharingProperties(db: Db): PropertyHandler[] {
 
 /** Sharing by DAV: the POST bodies of CalendarServer and WebDAV resource sharing, and their properties. */
 export function sharingModule(db: Db, sharing: ShareService): DavModule {
-  return { name: 'sharing', features: ['calendarserver-sharing'], properties: sharingProperties(db), reports: [], methods: [sharingPostMethod(sharing)] };
+  return {
+    name: 'sharing',
+    features: ['calendarserver-sharing'],
+    properties: [...sharingProperties(db), ...notificationProperties()],
+    reports: [],
+    methods: [sharingPostMethod(sharing)],
+  };
 }

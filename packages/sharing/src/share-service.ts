@@ -146,7 +146,12 @@ export class ShareService {
     const owner = await this.account(ownerEmail);
     const folderId = await this.folderId(owner, folder);
     if (!(await this.mayAdminister(actor, owner, folderId))) throw new ShareError('forbidden', 'you may not change this sharing');
-    const removed = await this.repos().grants.remove(owner.id, folderId, await this.grantee(granteeText));
+    const grantee = await this.grantee(granteeText);
+    const removed = await withTransaction(this.db, async (repos) => {
+      const done = await repos.grants.remove(owner.id, folderId, grantee);
+      if (done && grantee.kind === 'account') await repos.grants.dropPendingInvitations(owner.id, folderId, grantee.accountId);
+      return done;
+    });
     if (!removed) throw new ShareError('not-found', 'no such grant');
   }
 
