@@ -63,7 +63,7 @@ export async function createPartage(config: Config, options: { database?: Opened
       filesModule,
       principalsModule(db),
       aclModule(db),
-      sharingModule(db, sharing),
+      sharingModule(db, sharing, tree.bindings),
       calendar.davModule(tree.resources),
       contacts.davModule(tree.resources),
     ],

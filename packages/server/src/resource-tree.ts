@@ -1,7 +1,7 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
-import { notificationsSegment, type NotificationTree, type SubscriptionBindings } from '@partage/sharing';
+import { notificationsSegment, withSharedOwner, type NotificationTree, type SubscriptionBindings } from '@partage/sharing';
 import type { GalTree } from './gal-tree.js';
 import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
@@ -54,6 +54,7 @@ export class PartageTree implements ResourceTree {
     const isSharee = ctx.principal?.name === account.email;
     const found = await this.accounts.resolve(account, homePath, path.slice(2));
     if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
+    if (path.length === 3 && isSharee) return (await withSharedOwner(this.db, account.id, [found]))[0];
     if (path.length !== 2) return found;
     const bindings = this.bindings;
     const ownChildren = found.ops.children?.bind(found.ops);
@@ -62,9 +63,14 @@ export class PartageTree implements ResourceTree {
       displayName: found.displayName ?? account.displayName ?? account.email,
       ops: {
         ...found.ops,
-        // The home lists the account's folders and, for the account itself, its subscriptions (SPEC §5).
+        // The home lists the account's folders, marked when shared, and, for the account itself, its subscriptions (SPEC §5).
         ...(ownChildren && bindings && isSharee
-          ? { children: async () => [...(await ownChildren()), ...(await bindings.homeMembers(account, homePath))] }
+          ? {
+              children: async () => [
+                ...(await withSharedOwner(this.db, account.id, await ownChildren())),
+                ...(await bindings.homeMembers(account, homePath)),
+              ],
+            }
           : {}),
       },
     };

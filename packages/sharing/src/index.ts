@@ -8,3 +8,4 @@ export * from './acl-module.js';
 export * from './acl-method.js';
 export * from './share-post.js';
 export * from './notifications.js';
+export * from './shared-owner.js';

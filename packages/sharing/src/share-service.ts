@@ -171,16 +171,18 @@ export class ShareService {
     return views;
   }
 
-  /** Subscribes to the invitation's folder, or to the whole account of its owner. */
-  async subscribe(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<void> {
+  /** Subscribes to the invitation's folder, or to the whole account of its owner; returns the folder subscribed to (null: the account). */
+  async subscribe(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<number | null> {
     const invitation = await this.repos().grants.invitation(invitationId);
     if (invitation?.shareeId !== actor.id || invitation.status !== 'pending') {
       throw new ShareError('not-found', `no pending invitation ${invitationId}`);
     }
+    const folderId = scope === 'account' ? null : invitation.folderId;
     await withTransaction(this.db, async (repos) => {
-      await repos.grants.subscribe(actor.id, invitation.ownerId, scope === 'account' ? null : invitation.folderId);
+      await repos.grants.subscribe(actor.id, invitation.ownerId, folderId);
       await repos.grants.setInvitationStatus(invitation.id, 'subscribed');
     });
+    return folderId;
   }
 
   /** Declines an invitation; the grant stays (SPEC §5). */
