@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openTestDatabase } from '@partage/storage';
-import { createPartage, loadConfig, type Partage } from '@partage/server';
+import { createPartage, loadConfig, type Logger, type Partage } from '@partage/server';
 
 /** A server on an ephemeral port over a fresh test store (PGlite, or PostgreSQL with TEST_DATABASE_URL). */
 export interface TestServer {
@@ -17,14 +17,15 @@ export interface TestServer {
 export const defaultPassword = 'correct horse battery';
 
 /** Starts a server in-process; call `stop()` in afterAll. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   const config = loadConfig({ PARTAGE_PORT: '0', PARTAGE_LOG_LEVEL: 'silent', PARTAGE_LOGIN_MAX_FAILURES: '10', ...env });
-  const partage = await createPartage(config, { database });
+  const partage = await createPartage(config, { database, ...options });
   const server = createServer(partage.app);
   server.requestTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo; // a TCP listener always has an AddressInfo
+  partage.listeningAt(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     partage,

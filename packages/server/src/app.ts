@@ -12,6 +12,7 @@ import { davHandler } from './dav-handler.js';
 import type { Metrics } from './metrics.js';
 import { createApiRouter } from './api/api-router.js';
 import { homePage } from './home-page.js';
+import { subscribeFromLink } from './invitation-page.js';
 
 /** What the HTTP layer needs from the composition root. */
 export interface AppServices {
@@ -81,6 +82,16 @@ export function createApp(services: AppServices): express.Express {
   };
 
   app.use('/api/v1', createApiRouter({ ...services, authenticate }));
+
+  // The links of invitation e-mails (SPEC §5): HTTP authentication as the invited account.
+  app.get('/invitations/:id/subscribe', async (req, res, next) => {
+    try {
+      const account = await authenticate(req, res);
+      if (account) await subscribeFromLink(req, res, account, services.sharing);
+    } catch (error) {
+      next(error);
+    }
+  });
 
   const dav = davHandler(services.dav, logger);
   const davRoute = async (req: Request, res: Response, next: NextFunction) => {

@@ -15,8 +15,10 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { aclModule, createShareAuthorizer, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
-import { principalsModule } from './principals.js';
+import { invitationMailer } from './invitation-mail.js';
+import { createSmtpMailer, type Mailer } from './mailer.js';
+import { aclModule, createShareAuthorizer, NotificationTree, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
+import { principalHref, principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
 /** A composed server: the express app and the services behind it. */
@@ -27,6 +29,8 @@ export interface Partage {
   readonly accounts: AccountService;
   readonly gal: GalService;
   readonly logger: Logger;
+  /** Tells where the server listens, for the links of e-mails when `PARTAGE_PUBLIC_URL` is unset. */
+  listeningAt(url: string): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,10 @@ export function openStore(config: Config, schema?: string): Promise<OpenedDataba
  * The composition root (STYLE §1): every port gets its implementation here and nowhere
  * else. Pass `database` to reuse an open store (tests).
  */
-export async function createPartage(config: Config, options: { database?: OpenedDatabase; logger?: Logger } = {}): Promise<Partage> {
+export async function createPartage(
+  config: Config,
+  options: { database?: OpenedDatabase; logger?: Logger; mailer?: Mailer } = {},
+): Promise<Partage> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
@@ -53,7 +60,12 @@ export async function createPartage(config: Config, options: { database?: Opened
   const tree = new PartageTree(db, blobStore, database.readCache, [filesKind(blobStore), calendar.kind, contacts.kind]);
   tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
   tree.gal = galTree(db, scope);
-  const sharing = new ShareService(db);
+  tree.notifications = new NotificationTree(db, principalHref);
+  let listeningUrl = `http://${config.host}:${config.port}`;
+  const onInvitation = config.smtpUrl
+    ? invitationMailer({ db, mailer: options.mailer ?? createSmtpMailer(config.smtpUrl), from: config.mailFrom, baseUrl: () => config.publicUrl ?? listeningUrl, logger })
+    : undefined;
+  const sharing = new ShareService(db, onInvitation ? { onInvitation } : {});
   const dav = createDavServer({
     tree,
     authorizer: withDirectoryAccess(createShareAuthorizer(db)),
@@ -62,7 +74,7 @@ export async function createPartage(config: Config, options: { database?: Opened
       filesModule,
       principalsModule(db),
       aclModule(db),
-      sharingModule(db, sharing),
+      sharingModule(db, sharing, tree.bindings),
       calendar.davModule(tree.resources),
       contacts.davModule(tree.resources),
     ],
@@ -93,6 +105,9 @@ export async function createPartage(config: Config, options: { database?: Opened
     accounts,
     gal,
     logger,
+    listeningAt: (url) => {
+      listeningUrl = url;
+    },
     close: () => database.close(),
   };
 }

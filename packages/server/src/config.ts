@@ -15,7 +15,9 @@ const schema = z.object({
   PARTAGE_TLS_SELF_SIGNED: flag.default(false),
   PARTAGE_ADMIN_PASSWORD: z.string().optional(),
   PARTAGE_ADMIN_EMAIL: z.string().default('admin@localhost'),
-  PARTAGE_SMTP_URL: z.string().optional(),
+  PARTAGE_SMTP_URL: z.union([z.literal(''), z.url()]).optional(),
+  PARTAGE_MAIL_FROM: z.string().default('Partage <partage@localhost>'),
+  PARTAGE_PUBLIC_URL: z.union([z.literal(''), z.url()]).optional(),
   PARTAGE_SHARED_PREFIX: z.string().default('Shared/accounts'),
   PARTAGE_TRUSTED_PROXIES: z.string().default(''),
   PARTAGE_MAX_XML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
@@ -39,7 +41,12 @@ export interface Config {
   readonly tls: { readonly certFile: string; readonly keyFile: string } | 'self-signed' | undefined;
   readonly adminPassword: string | undefined;
   readonly adminEmail: string;
+  /** The SMTP relay for invitation e-mails; none: no e-mail is sent. */
   readonly smtpUrl: string | undefined;
+  /** The sender of the server's e-mails (`PARTAGE_MAIL_FROM`). */
+  readonly mailFrom: string;
+  /** The server's address as users reach it, for links in e-mails; default: the address it listens on. */
+  readonly publicUrl: string | undefined;
   readonly sharedPrefix: string;
   readonly trustedProxies: readonly string[];
   readonly maxXmlBytes: number;
@@ -82,7 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     adminPassword: c.PARTAGE_ADMIN_PASSWORD,
     adminEmail: c.PARTAGE_ADMIN_EMAIL.toLowerCase(),
-    smtpUrl: c.PARTAGE_SMTP_URL,
+    smtpUrl: c.PARTAGE_SMTP_URL || undefined,
+    mailFrom: c.PARTAGE_MAIL_FROM,
+    publicUrl: c.PARTAGE_PUBLIC_URL || undefined,
     sharedPrefix: c.PARTAGE_SHARED_PREFIX,
     trustedProxies: c.PARTAGE_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
     maxXmlBytes: c.PARTAGE_MAX_XML_BYTES,

@@ -1,5 +1,6 @@
 import { dav, el } from '@partage/dav-xml';
 import { defineProperty, makeResource, type DavModule, type Resource } from '@partage/dav-core';
+import { notificationsHref } from '@partage/sharing';
 import { repositories, type AccountRow, type Db, type DomainRow } from '@partage/storage';
 import {
   aclPrincipalPropSetReport,
@@ -103,6 +104,14 @@ const emailAddressSet = defineProperty({
   get: async (r: PrincipalResource) => el('{http://calendarserver.org/ns/}email-address', [r.account.email]),
 });
 
+/** CS:notification-URL (CalendarServer caldav-sharing §4.1): where Apple clients find sharing invitations. */
+const notificationUrl = defineProperty({
+  name: '{http://calendarserver.org/ns/}notification-URL',
+  appliesTo: isPrincipal,
+  inAllprop: false,
+  get: async (r: PrincipalResource) => el(dav('href'), [notificationsHref(r.account.email)]),
+});
+
 /** CALDAV:calendar-user-type (RFC 6638 §2.4.2): INDIVIDUAL, GROUP, or ROOM for resources (SPEC §3). */
 const calendarUserType = defineProperty({
   name: '{urn:ietf:params:xml:ns:caldav}calendar-user-type',
@@ -117,7 +126,7 @@ export function principalsModule(db: Db): DavModule {
   return {
     name: 'principals',
     features: [],
-    properties: [principalUrl, alternateUriSet, emailAddressSet, calendarUserType, domainPrincipalUrl, domainMembers(db)],
+    properties: [principalUrl, alternateUriSet, emailAddressSet, notificationUrl, calendarUserType, domainPrincipalUrl, domainMembers(db)],
     reports: [
       principalPropertySearchReport(db),
       principalSearchPropertySetReport,

@@ -1,7 +1,7 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
-import type { SubscriptionBindings } from '@partage/sharing';
+import { notificationsSegment, withSharedOwner, type NotificationTree, type SubscriptionBindings } from '@partage/sharing';
 import type { GalTree } from './gal-tree.js';
 import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
@@ -40,6 +40,7 @@ export class PartageTree implements ResourceTree {
       const account = await this.account(third);
       return account && principalResource(account);
     }
+    if (second === notificationsSegment) return this.notifications?.resolve(path.slice(2));
     if (second === 'directory') return this.gal?.directory(path.slice(2), ctx);
     const account = await this.account(second);
     if (!account) return undefined;
@@ -53,6 +54,7 @@ export class PartageTree implements ResourceTree {
     const isSharee = ctx.principal?.name === account.email;
     const found = await this.accounts.resolve(account, homePath, path.slice(2));
     if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
+    if (path.length === 3 && isSharee) return (await withSharedOwner(this.db, account.id, [found]))[0];
     if (path.length !== 2) return found;
     const bindings = this.bindings;
     const ownChildren = found.ops.children?.bind(found.ops);
@@ -61,9 +63,14 @@ export class PartageTree implements ResourceTree {
       displayName: found.displayName ?? account.displayName ?? account.email,
       ops: {
         ...found.ops,
-        // The home lists the account's folders and, for the account itself, its subscriptions (SPEC §5).
+        // The home lists the account's folders, marked when shared, and, for the account itself, its subscriptions (SPEC §5).
         ...(ownChildren && bindings && isSharee
-          ? { children: async () => [...(await ownChildren()), ...(await bindings.homeMembers(account, homePath))] }
+          ? {
+              children: async () => [
+                ...(await withSharedOwner(this.db, account.id, await ownChildren())),
+                ...(await bindings.homeMembers(account, homePath)),
+              ],
+            }
           : {}),
       },
     };
@@ -71,6 +78,9 @@ export class PartageTree implements ResourceTree {
 
   /** Subscriptions shown in homes; set by the composition root once the sharing module exists. */
   bindings: SubscriptionBindings | undefined;
+
+  /** The notification collections (`/webdav/notifications/<email>/`); set by the composition root. */
+  notifications: NotificationTree | undefined;
 
   /** The GAL's directory address book and folder flags (SPEC §5); set by the composition root. */
   gal: GalTree | undefined;

@@ -43,6 +43,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = server.address() as AddressInfo; // listen() on a TCP port always yields an AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
+  partage.listeningAt(url);
   partage.logger.info({ url, store: config.databaseUrl ? 'postgresql' : 'embedded' }, 'Partage is listening');
   return {
     partage,

@@ -3,6 +3,7 @@ import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-
 import { isNodeResource, type NodeResource } from '@partage/files';
 import { repositories, type Db, type GrantRow } from '@partage/storage';
 import { effectiveRights } from './effective-rights.js';
+import { notificationAccountOf } from './notifications.js';
 import { privilegesOf } from './privilege-map.js';
 import { allRights, isRight, type Caller, type Grant, type Right } from './rights.js';
 
@@ -138,6 +139,9 @@ export function createShareAuthorizer(db: Db): Authorizer {
     if (second === 'principals') return readOnly;
     // The shared prefix in a home (`Shared/accounts/…`) belongs to the home's account.
     if (resource.kind === 'shared-prefix') return second === ctx.principal.name ? readOnly : none;
+    // A notification collection and its notifications are their account's alone (SPEC §5).
+    const notified = notificationAccountOf(resource);
+    if (notified) return notified.id === principal.id || principal.isAdmin ? everything : none;
     if (!isNodeResource(resource)) return none;
     return nodePrivileges(caller, resource, memo);
   }

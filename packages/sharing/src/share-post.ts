@@ -1,12 +1,14 @@
-import { childElements, dav, el, findChild, parseXml, textOf, XmlParseError, type XmlElement } from '@partage/dav-xml';
+import { childElements, dav, el, findChild, parseXml, textOf, writeXml, XmlParseError, type XmlElement } from '@partage/dav-xml';
 import {
   DavError,
   defineMethod,
   defineProperty,
+  hrefOf,
   parseRequestPath,
   requirePrivilege,
   resolveOr404,
   type DavModule,
+  type DavResponse,
   type MethodHandler,
   type PropertyHandler,
   type Resource,
@@ -14,6 +16,8 @@ import {
 import { isNodeResource, type NodeResource } from '@partage/files';
 import { repositories, type Db } from '@partage/storage';
 import { grantOf } from './share-authorizer.js';
+import { invitationIdOf, invitationUid, notificationProperties } from './notifications.js';
+import type { SubscriptionBindings } from './subscription-bindings.js';
 import { ShareError, type ShareService } from './share-service.js';
 import type { Right } from './rights.js';
 
@@ -63,26 +67,55 @@ function resourceSharingChanges(body: XmlElement): Change[] {
 }
 
 /**
- * Sharing by POST on a folder (SPEC §5): the CalendarServer `CS:share` body and the WebDAV
+ * `CS:invite-reply` POSTed by a sharee to its own home (caldav-sharing §5.5): accepting
+ * subscribes and answers the binding's href in `CS:shared-as`; declining keeps the grant.
+ * `CS:in-reply-to` carries the `CS:uid` of the notification (see `invitationUid`).
+ */
+async function inviteReply(body: XmlElement, home: NodeResource, sharing: ShareService, bindings: SubscriptionBindings | undefined): Promise<DavResponse> {
+  const id = invitationIdOf(textOf(findChild(body, cs('in-reply-to')) ?? el(cs('in-reply-to'))));
+  const accepted = findChild(body, cs('invite-accepted')) !== undefined;
+  const declined = findChild(body, cs('invite-declined')) !== undefined;
+  if (id === undefined || accepted === declined) {
+    throw new DavError(400, undefined, 'CS:invite-reply needs CS:in-reply-to naming an invitation and one of CS:invite-accepted, CS:invite-declined');
+  }
+  const actor = { id: home.account.id, isAdmin: false };
+  const invitation = (await sharing.invitations(actor)).find((i) => i.id === id);
+  if (!invitation) throw new DavError(403, undefined, `no pending invitation ${invitationUid(id)}`);
+  if (declined) {
+    await sharing.decline(id, actor);
+    return { status: 200, headers: { 'content-length': '0' } };
+  }
+  const folderId = await sharing.subscribe(id, invitation.folder === null ? 'account' : 'folder', actor);
+  const href = (await bindings?.hrefOf(home.account, folderId)) ?? hrefOf(['webdav', home.account.email], true);
+  const answer = el(cs('shared-as'), [el(dav('href'), [href])]);
+  return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: writeXml(answer, { declaration: true }) };
+}
+
+/**
+ * Sharing by POST (SPEC §5): on a folder, the CalendarServer `CS:share` body and the WebDAV
  * resource-sharing `DAV:share-resource` body become grants through the share service, with
  * the same rights checks (the owner, an administrator, or a holder of `admin`) and the same
- * invitations as the REST API. Other POST bodies are refused.
+ * invitations as the REST API; on the caller's own home, `CS:invite-reply` answers an
+ * invitation. Other POST bodies are refused.
  */
-export function sharingPostMethod(sharing: ShareService): MethodHandler {
+export function sharingPostMethod(sharing: ShareService, bindings?: SubscriptionBindings): MethodHandler {
   return defineMethod({
     name: 'POST',
     run: async (ctx, server) => {
       const resource = await resolveOr404(ctx, server, ctx.path);
       await requirePrivilege(ctx, server, resource, dav('write-acl'));
-      if (!isNodeResource(resource) || !resource.isCollection || resource.node.parentId === null) {
-        throw new DavError(403, undefined, 'only folders can be shared');
-      }
+      if (!isNodeResource(resource) || !resource.isCollection) throw new DavError(403, undefined, 'only folders can be shared');
       let body: XmlElement;
       try {
         body = parseXml(await ctx.readBody(), server.limits.xml);
       } catch (error) {
         if (error instanceof XmlParseError) throw new DavError(400, undefined, error.message);
         throw error;
+      }
+      if (resource.node.parentId === null) {
+        if (body.name !== cs('invite-reply')) throw new DavError(403, undefined, 'only folders can be shared');
+        if (resource.account.id !== ctx.principal?.id) throw new DavError(403, undefined, 'only the invited account answers its invitations');
+        return inviteReply(body, resource, sharing, bindings);
       }
       const changes =
         body.name === cs('share') ? calendarServerChanges(body) : body.name === dav('share-resource') ? resourceSharingChanges(body) : undefined;
@@ -146,6 +179,12 @@ export function sharingProperties(db: Db): PropertyHandler[] {
 }
 
 /** Sharing by DAV: the POST bodies of CalendarServer and WebDAV resource sharing, and their properties. */
-export function sharingModule(db: Db, sharing: ShareService): DavModule {
-  return { name: 'sharing', features: ['calendarserver-sharing'], properties: sharingProperties(db), reports: [], methods: [sharingPostMethod(sharing)] };
+export function sharingModule(db: Db, sharing: ShareService, bindings?: SubscriptionBindings): DavModule {
+  return {
+    name: 'sharing',
+    features: ['calendarserver-sharing'],
+    properties: [...sharingProperties(db), ...notificationProperties()],
+    reports: [],
+    methods: [sharingPostMethod(sharing, bindings)],
+  };
 }

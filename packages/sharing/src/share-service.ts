@@ -45,7 +45,14 @@ const rightsOf = (text: string): Right[] => (text === '' ? [] : text.split(',').
  * holds `admin` on the folder may change its grants; a new grant to an account invites it.
  */
 export class ShareService {
-  constructor(private readonly db: Db) {}
+  /**
+   * `hooks.onInvitation` is called once a new invitation is committed (the e-mail of SPEC §5);
+   * it must not throw: what it does is its own affair and never fails the grant.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: { readonly onInvitation?: (invitationId: number) => void } = {},
+  ) {}
 
   private repos() {
     return repositories(this.db);
@@ -134,19 +141,26 @@ export class ShareService {
     const grantee = await this.grantee(grant.grantee);
     if (grantee.kind === 'account' && grantee.accountId === owner.id) throw new ShareError('invalid', 'an owner needs no grant');
     const rights = allRights.filter((r) => grant.rights.includes(r));
-    return withTransaction(this.db, async (repos) => {
+    const result = await withTransaction(this.db, async (repos) => {
       const created = await repos.grants.set(owner.id, folderId, grantee, rights);
       if (!created || grantee.kind !== 'account' || rights.length === 0) return { created };
       const invitation = await repos.grants.addInvitation({ ownerId: owner.id, folderId, shareeId: grantee.accountId, rights: rights.join(',') });
       return { created, invitationId: invitation.id };
     });
+    if (result.invitationId !== undefined) this.hooks.onInvitation?.(result.invitationId);
+    return result;
   }
 
   async removeGrant(ownerEmail: string, folder: string | null, granteeText: string, actor: Actor): Promise<void> {
     const owner = await this.account(ownerEmail);
     const folderId = await this.folderId(owner, folder);
     if (!(await this.mayAdminister(actor, owner, folderId))) throw new ShareError('forbidden', 'you may not change this sharing');
-    const removed = await this.repos().grants.remove(owner.id, folderId, await this.grantee(granteeText));
+    const grantee = await this.grantee(granteeText);
+    const removed = await withTransaction(this.db, async (repos) => {
+      const done = await repos.grants.remove(owner.id, folderId, grantee);
+      if (done && grantee.kind === 'account') await repos.grants.dropPendingInvitations(owner.id, folderId, grantee.accountId);
+      return done;
+    });
     if (!removed) throw new ShareError('not-found', 'no such grant');
   }
 
@@ -166,16 +180,35 @@ export class ShareService {
     return views;
   }
 
-  /** Subscribes to the invitation's folder, or to the whole account of its owner. */
-  async subscribe(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<void> {
+  /** Subscribes to the invitation's folder, or to the whole account of its owner; returns the folder subscribed to (null: the account). */
+  async subscribe(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<number | null> {
     const invitation = await this.repos().grants.invitation(invitationId);
     if (invitation?.shareeId !== actor.id || invitation.status !== 'pending') {
       throw new ShareError('not-found', `no pending invitation ${invitationId}`);
     }
+    const folderId = scope === 'account' ? null : invitation.folderId;
     await withTransaction(this.db, async (repos) => {
-      await repos.grants.subscribe(actor.id, invitation.ownerId, scope === 'account' ? null : invitation.folderId);
+      await repos.grants.subscribe(actor.id, invitation.ownerId, folderId);
       await repos.grants.setInvitationStatus(invitation.id, 'subscribed');
     });
+    return folderId;
+  }
+
+  /**
+   * Subscribes through a link of the invitation e-mail (SPEC §5): only the invited account
+   * may, whether or not it answered already, so both links of the mail work in turn.
+   * Returns the owner and the folder subscribed to (null: the whole account).
+   */
+  async subscribeFromLink(invitationId: number, scope: 'folder' | 'account', actor: Actor): Promise<{ owner: string; folder: string | null }> {
+    const invitation = await this.repos().grants.invitation(invitationId);
+    if (invitation?.shareeId !== actor.id) throw new ShareError('not-found', `no invitation ${invitationId}`);
+    const folderId = scope === 'account' ? null : invitation.folderId;
+    await withTransaction(this.db, async (repos) => {
+      await repos.grants.subscribe(actor.id, invitation.ownerId, folderId);
+      if (invitation.status === 'pending') await repos.grants.setInvitationStatus(invitation.id, 'subscribed');
+    });
+    const owner = await this.repos().accounts.findAccount(invitation.ownerId);
+    return { owner: owner?.email ?? '?', folder: await this.folderName(folderId) };
   }
 
   /** Declines an invitation; the grant stays (SPEC §5). */

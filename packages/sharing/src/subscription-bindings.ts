@@ -1,4 +1,4 @@
-import { DavError, makeResource, type DavPath, type Resource } from '@partage/dav-core';
+import { DavError, hrefOf, makeResource, type DavPath, type Resource } from '@partage/dav-core';
 import type { NodeResource, NodeResources } from '@partage/files';
 import { repositories, type AccountRow, type Db, type NodeRow } from '@partage/storage';
 
@@ -26,7 +26,7 @@ export class SubscriptionBindings {
     private readonly sharedPrefix: readonly string[],
   ) {}
 
-  private async bindings(sharee: AccountRow): Promise<Binding[]> {
+  private async bindings(sharee: Pick<AccountRow, 'id'>): Promise<Binding[]> {
     const repos = repositories(this.db);
     const subscriptions = await repos.grants.subscriptions(sharee.id);
     const result: Binding[] = [];
@@ -54,6 +54,16 @@ export class SubscriptionBindings {
       }
     }
     return result;
+  }
+
+  /**
+   * The href of the binding of an owner's folder in the sharee's home, or of the home itself
+   * for a whole account (`CS:shared-as` of an accepted invitation); undefined when unbound.
+   */
+  async hrefOf(sharee: Pick<AccountRow, 'id' | 'email'>, folderId: number | null): Promise<string | undefined> {
+    if (folderId === null) return hrefOf(['webdav', sharee.email], true);
+    const binding = (await this.bindings(sharee)).find((b) => b.folder.id === folderId);
+    return binding && hrefOf(['webdav', sharee.email, ...binding.segments], true);
   }
 
   /** Whether a first segment below a home can be a binding (`<owner>~<folder>` or the shared prefix): no query otherwise. */
@@ -101,6 +111,8 @@ export class SubscriptionBindings {
     delete ops.delete;
     return {
       ...resource,
+      // CS:shared: a folder of another account shared to the caller (caldav-sharing §5.1).
+      resourceTypes: [...resource.resourceTypes, '{http://calendarserver.org/ns/}shared'],
       displayName: `${name} (${binding.owner.email})`,
       ops: {
         ...ops,

@@ -117,6 +117,17 @@ export class GrantRepository {
     await this.db.updateTable('invitation').set({ status }).where('id', '=', id).execute();
   }
 
+  /** Drops the pending invitations that a removed grant had sent: there is nothing left to accept. */
+  async dropPendingInvitations(ownerId: number, folderId: number | null, shareeId: number): Promise<void> {
+    await this.db
+      .deleteFrom('invitation')
+      .where('ownerId', '=', ownerId)
+      .where('shareeId', '=', shareeId)
+      .where(sql`coalesce(folder_id, 0)`, '=', folderId ?? 0)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   /** Subscribes a sharee to a folder (or a whole account); idempotent. */
   async subscribe(shareeId: number, ownerId: number, folderId: number | null): Promise<void> {
     const existing = await this.db
