@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import { createLockStore } from './lock-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { aclModule, createShareAuthorizer, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
+import { aclModule, createShareAuthorizer, ProxyPrincipals, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -54,6 +54,8 @@ export async function createPartage(config: Config, options: { database?: Opened
   tree.bindings = new SubscriptionBindings(db, tree.resources, config.sharedPrefix.split('/').filter(Boolean));
   tree.gal = galTree(db, scope);
   const sharing = new ShareService(db);
+  const proxies = new ProxyPrincipals(db, sharing);
+  tree.proxies = proxies;
   const dav = createDavServer({
     tree,
     authorizer: withDirectoryAccess(createShareAuthorizer(db)),
@@ -63,6 +65,7 @@ export async function createPartage(config: Config, options: { database?: Opened
       principalsModule(db),
       aclModule(db),
       sharingModule(db, sharing),
+      proxies.module(),
       calendar.davModule(tree.resources),
       contacts.davModule(tree.resources),
     ],

@@ -7,3 +7,5 @@ export * from './subscription-bindings.js';
 export * from './acl-module.js';
 export * from './acl-method.js';
 export * from './share-post.js';
+export * from './delegation.js';
+export * from './proxy-principals.js';
