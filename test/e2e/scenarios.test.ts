@@ -76,15 +76,34 @@ async function run(step: Step, vars: Map<string, string>, user: string): Promise
   }
 }
 
+/**
+ * `# @account <name> [user|resource|admin]` lines before the first step create more
+ * accounts, in a domain of the scenario's own: `{{name}}` is the email and
+ * `{{basic_name}}` the Authorization header for it.
+ */
+async function createAccounts(text: string, slug: string, vars: Map<string, string>): Promise<void> {
+  for (const match of text.split(/^###/m)[0]?.matchAll(/^# @account (\w+)(?: (user|resource|admin))?\s*$/gm) ?? []) {
+    const [, name = '', kind = 'user'] = match;
+    const email = `${name}@${slug}.test`;
+    if (kind === 'resource') await server.partage.accounts.create({ email, kind: 'resource', displayName: name });
+    else await server.createUser(email, undefined, { isAdmin: kind === 'admin' });
+    vars.set(name, email);
+    vars.set(`basic_${name}`, server.basic(email));
+  }
+}
+
 describe.each(files)('client scenario %s', (file) => {
   it('replays with the expected answers', async () => {
-    const user = `${file.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}@scenarios.test`;
+    const slug = file.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    const user = `${slug}@scenarios.test`;
     await server.createUser(user);
     const vars = new Map([
       ['user', user],
       ['home', `/webdav/${user}`],
       ['host', new URL(server.url).host],
     ]);
-    for (const step of parseScenario(readFileSync(join(root, file), 'utf8'))) await run(step, vars, user);
+    const text = readFileSync(join(root, file), 'utf8');
+    await createAccounts(text, slug, vars);
+    for (const step of parseScenario(text)) await run(step, vars, user);
   });
 });

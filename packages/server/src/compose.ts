@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { invitationMailer } from './invitation-mail.js';
 import { createSmtpMailer, type Mailer } from './mailer.js';
-import { aclModule, createShareAuthorizer, NotificationTree, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
+import { aclModule, createShareAuthorizer, NotificationTree, ProxyPrincipals, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
 import { principalHref, principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
 
@@ -66,6 +66,8 @@ export async function createPartage(
     ? invitationMailer({ db, mailer: options.mailer ?? createSmtpMailer(config.smtpUrl), from: config.mailFrom, baseUrl: () => config.publicUrl ?? listeningUrl, logger })
     : undefined;
   const sharing = new ShareService(db, onInvitation ? { onInvitation } : {});
+  const proxies = new ProxyPrincipals(db, sharing);
+  tree.proxies = proxies;
   const dav = createDavServer({
     tree,
     authorizer: withDirectoryAccess(createShareAuthorizer(db)),
@@ -75,6 +77,7 @@ export async function createPartage(
       principalsModule(db),
       aclModule(db),
       sharingModule(db, sharing, tree.bindings),
+      proxies.module(),
       calendar.davModule(tree.resources),
       contacts.davModule(tree.resources),
     ],

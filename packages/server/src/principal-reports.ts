@@ -13,6 +13,7 @@ import {
   type Resource,
 } from '@partage/dav-core';
 import { repositories, type Db } from '@partage/storage';
+import { Delegation, proxyKinds, proxyNames } from '@partage/sharing';
 import { principalResource } from './principals.js';
 
 const caldav = (local: string): ClarkName => `{urn:ietf:params:xml:ns:caldav}${local}`;
@@ -132,6 +133,14 @@ export function principalMatchReport(db: Db): ReportHandler {
         const facts = await repos.grants.callerFacts(ctx.principal.id);
         const groups = await Promise.all((facts?.groupIds ?? []).map((id) => repos.accounts.findAccount(id)));
         found = [me, ...groups].flatMap((a) => (a ? [principalResource(a)] : []));
+        // The proxy groups it belongs to are its groups too (caldav-proxy.txt §5.2).
+        const memberships = me ? await new Delegation(db).memberships(me) : { read: [], write: [] };
+        for (const kind of proxyKinds) {
+          for (const owner of memberships[kind]) {
+            const group = await server.tree.resolve(['webdav', 'principals', owner.email, proxyNames[kind]], ctx);
+            if (group) found.push(group);
+          }
+        }
       } else {
         const members = (await collection.ops.children?.()) ?? [];
         found = members.filter((m) => m.ownerHref === ctx.principal?.href);

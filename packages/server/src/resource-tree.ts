@@ -1,7 +1,7 @@
 import { makeResource, type DavPath, type RequestContext, type Resource, type ResourceTree } from '@partage/dav-core';
 import { AccountTree, type FolderKindSpec } from '@partage/files';
 import { repositories, type AccountRow, type BlobStore, type Db, type ReadCache } from '@partage/storage';
-import { notificationsSegment, withSharedOwner, type NotificationTree, type SubscriptionBindings } from '@partage/sharing';
+import { notificationsSegment, proxyKindNamed, withSharedOwner, type NotificationTree, type ProxyPrincipals, type SubscriptionBindings } from '@partage/sharing';
 import type { GalTree } from './gal-tree.js';
 import { domainPrincipalResource, principalHref, principalResource, principalsPath } from './principals.js';
 
@@ -36,9 +36,15 @@ export class PartageTree implements ResourceTree {
         const domain = await repositories(this.db).accounts.findDomain(rest[0] ?? '');
         return domain && domainPrincipalResource(domain);
       }
-      if (rest.length > 0) return undefined;
+      const proxyKind = proxyKindNamed(rest[0]);
+      if (rest.length > 1 || (rest.length === 1 && (!proxyKind || !this.proxies))) return undefined;
       const account = await this.account(third);
-      return account && principalResource(account);
+      if (!account) return undefined;
+      if (proxyKind) return this.proxies?.resource(account, proxyKind, ctx);
+      const principal = principalResource(account);
+      const proxies = this.proxies;
+      // A principal is a collection holding its proxy groups (caldav-proxy.txt §5.2).
+      return proxies ? { ...principal, ops: { ...principal.ops, children: async () => proxies.resources(account, ctx) } } : principal;
     }
     if (second === notificationsSegment) return this.notifications?.resolve(path.slice(2));
     if (second === 'directory') return this.gal?.directory(path.slice(2), ctx);
@@ -81,6 +87,9 @@ export class PartageTree implements ResourceTree {
 
   /** The notification collections (`/webdav/notifications/<email>/`); set by the composition root. */
   notifications: NotificationTree | undefined;
+
+  /** The calendar-proxy groups of principals (delegation, ADR 0013); set by the composition root. */
+  proxies: ProxyPrincipals | undefined;
 
   /** The GAL's directory address book and folder flags (SPEC §5); set by the composition root. */
   gal: GalTree | undefined;

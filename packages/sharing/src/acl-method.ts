@@ -48,7 +48,7 @@ async function granteeOf(db: Db, principal: XmlElement): Promise<GranteeKey> {
   if (path[0] === 'webdav' && path[1] === 'principals' && path[2] === 'domains' && path[3]) {
     const domain = await repos.accounts.findDomain(path[3]);
     if (domain) return { kind: 'domain', domainId: domain.id };
-  } else if (path[0] === 'webdav' && path[1] === 'principals' && path[2]) {
+  } else if (path[0] === 'webdav' && path[1] === 'principals' && path[2] && path.length === 3) {
     const account = await repos.accounts.findAccountByEmail(path[2]);
     if (account) return { kind: account.kind === 'group' ? 'group' : 'account', accountId: account.id };
   }

@@ -4,6 +4,8 @@ import { isNodeResource } from '@partage/files';
 import { repositories, type Db } from '@partage/storage';
 import { aclMethod } from './acl-method.js';
 import { aclOf, inheritedAclSet } from './acl-view.js';
+import { Delegation } from './delegation.js';
+import { proxyMembershipHrefs } from './proxy-principals.js';
 
 const caldav = (local: string) => `{urn:ietf:params:xml:ns:caldav}${local}` as const;
 const any = (_: Resource): _ is Resource => true;
@@ -96,7 +98,11 @@ export function aclModule(db: Db): DavModule {
           const facts = account && (await repositories(db).grants.callerFacts(account.id));
           if (!facts) return [];
           const groups = await Promise.all(facts.groupIds.map((id) => repositories(db).accounts.findAccount(id)));
-          return groups.flatMap((g) => (g ? [el(dav('href'), [`/webdav/principals/${g.email}/`])] : []));
+          // Its delegations are memberships of proxy groups too (caldav-proxy.txt §5.2).
+          return [
+            ...groups.flatMap((g) => (g ? [el(dav('href'), [`/webdav/principals/${g.email}/`])] : [])),
+            ...(await proxyMembershipHrefs(new Delegation(db), account)),
+          ];
         },
       }),
     ],

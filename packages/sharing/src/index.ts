@@ -9,3 +9,5 @@ export * from './acl-method.js';
 export * from './share-post.js';
 export * from './notifications.js';
 export * from './shared-owner.js';
+export * from './delegation.js';
+export * from './proxy-principals.js';

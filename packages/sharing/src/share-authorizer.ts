@@ -4,11 +4,13 @@ import { isNodeResource, type NodeResource } from '@partage/files';
 import { repositories, type Db, type GrantRow } from '@partage/storage';
 import { effectiveRights } from './effective-rights.js';
 import { notificationAccountOf } from './notifications.js';
+import { isProxyPrincipal } from './delegation.js';
 import { privilegesOf } from './privilege-map.js';
 import { allRights, isRight, type Caller, type Grant, type Right } from './rights.js';
 
 const readOnly: ReadonlySet<ClarkName> = new Set([dav('read'), dav('read-current-user-privilege-set')]);
 const none: ReadonlySet<ClarkName> = new Set();
+const managesProxies: ReadonlySet<ClarkName> = new Set([...readOnly, dav('write-properties')]);
 const everything: ReadonlySet<ClarkName> = privilegesOf(allRights);
 const readPrivileges: ReadonlySet<ClarkName> = privilegesOf(['read', 'freebusy']);
 
@@ -136,6 +138,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
     if (!caller) return none;
     const [first, second] = resource.path;
     if (first === undefined || second === undefined) return readOnly;
+    if (isProxyPrincipal(resource)) return proxyPrivileges(caller, resource.owner.id, memo);
     if (second === 'principals') return readOnly;
     // The shared prefix in a home (`Shared/accounts/…`) belongs to the home's account.
     if (resource.kind === 'shared-prefix') return second === ctx.principal.name ? readOnly : none;
@@ -144,6 +147,22 @@ export function createShareAuthorizer(db: Db): Authorizer {
     if (notified) return notified.id === principal.id || principal.isAdmin ? everything : none;
     if (!isNodeResource(resource)) return none;
     return nodePrivileges(caller, resource, memo);
+  }
+
+  /**
+   * A proxy group (ADR 0013) is readable by every account; its members may be set by the
+   * owner, an administrator, or whoever holds `admin` on every calendar of the owner (the
+   * secretariat managing a room).
+   */
+  async function proxyPrivileges(caller: Caller, ownerId: number, memo: Memo): Promise<ReadonlySet<ClarkName>> {
+    if (caller.isAdmin || caller.accountId === ownerId) return managesProxies;
+    const calendars = await repos().nodes.foldersOfKind(ownerId, 'calendar');
+    if (calendars.length === 0) return readOnly;
+    for (const calendar of calendars) {
+      const chain = await once(memo.chains, calendar.id, () => repos().nodes.folderChain(calendar.id));
+      if (!(await rightsOn(caller, ownerId, chain, memo)).has('admin')) return readOnly;
+    }
+    return managesProxies;
   }
 
   async function nodePrivileges(caller: Caller, resource: NodeResource, memo: Memo): Promise<ReadonlySet<ClarkName>> {

@@ -1,4 +1,5 @@
-import { repositories, withTransaction, type AccountRow, type Db, type GranteeKey, type GrantRow } from '@partage/storage';
+import { repositories, withTransaction, type AccountRow, type Db, type GranteeKey, type GrantRow, type Repositories } from '@partage/storage';
+import { Delegation, delegationGrant, delegationRights, granteeKeyOf, type ProxyKind } from './delegation.js';
 import { effectiveRights } from './effective-rights.js';
 import { grantOf } from './share-authorizer.js';
 import { allRights, isRight, type Caller, type Right } from './rights.js';
@@ -39,6 +40,20 @@ export interface Actor {
 }
 
 const rightsOf = (text: string): Right[] => (text === '' ? [] : text.split(',').filter(isRight));
+
+/** Sets one grant in a transaction; a new grant to an account invites it (SPEC §5). */
+async function setGrantWith(
+  repos: Repositories,
+  owner: AccountRow,
+  folderId: number | null,
+  grantee: GranteeKey,
+  rights: readonly Right[],
+): Promise<{ created: boolean; invitationId?: number }> {
+  const created = await repos.grants.set(owner.id, folderId, grantee, rights);
+  if (!created || grantee.kind !== 'account' || rights.length === 0) return { created };
+  const invitation = await repos.grants.addInvitation({ ownerId: owner.id, folderId, shareeId: grantee.accountId, rights: rights.join(',') });
+  return { created, invitationId: invitation.id };
+}
 
 /**
  * Granting, revoking and subscribing (SPEC §5). The owner, an administrator, or whoever
@@ -141,14 +156,62 @@ export class ShareService {
     const grantee = await this.grantee(grant.grantee);
     if (grantee.kind === 'account' && grantee.accountId === owner.id) throw new ShareError('invalid', 'an owner needs no grant');
     const rights = allRights.filter((r) => grant.rights.includes(r));
-    const result = await withTransaction(this.db, async (repos) => {
-      const created = await repos.grants.set(owner.id, folderId, grantee, rights);
-      if (!created || grantee.kind !== 'account' || rights.length === 0) return { created };
-      const invitation = await repos.grants.addInvitation({ ownerId: owner.id, folderId, shareeId: grantee.accountId, rights: rights.join(',') });
-      return { created, invitationId: invitation.id };
-    });
+    const result = await withTransaction(this.db, (repos) => setGrantWith(repos, owner, folderId, grantee, rights));
     if (result.invitationId !== undefined) this.hooks.onInvitation?.(result.invitationId);
     return result;
+  }
+
+  /**
+   * Sets the members of one of the owner's proxy groups (SPEC §5 "Delegation", ADR 0013),
+   * all or nothing: each member gets the delegation rights of `kind` on every calendar
+   * folder of the owner, and a grantee that leaves the group loses every grant that made
+   * it a member. The actor must be allowed to share every one of those calendars.
+   */
+  async setDelegates(ownerEmail: string, kind: ProxyKind, memberEmails: readonly string[], actor: Actor): Promise<void> {
+    const owner = await this.account(ownerEmail);
+    const delegation = new Delegation(this.db);
+    const calendars = await delegation.calendarFolderIds(owner.id);
+    for (const folderId of calendars) {
+      if (!(await this.mayAdminister(actor, owner, folderId))) {
+        throw new ShareError('forbidden', `you may not share the calendars of ${owner.email}`);
+      }
+    }
+    const members: GranteeKey[] = [];
+    for (const email of memberEmails) {
+      const member = await this.account(email);
+      if (member.id === owner.id) throw new ShareError('invalid', 'an owner is not its own delegate');
+      members.push({ kind: member.kind === 'group' ? 'group' : 'account', accountId: member.id });
+    }
+    if (calendars.size === 0 && members.length > 0) throw new ShareError('invalid', `${owner.email} has no calendar to delegate`);
+    const memberIds = new Set(members.map((m) => (m.kind === 'account' || m.kind === 'group' ? m.accountId : 0)));
+    const rows = await this.repos().grants.forOwner(owner.id);
+    const current = await delegation.members(owner, kind);
+    const rights = delegationRights[kind];
+    const invitations: number[] = [];
+    const note = (result: { invitationId?: number }): void => {
+      if (result.invitationId !== undefined) invitations.push(result.invitationId);
+    };
+    await withTransaction(this.db, async (repos) => {
+      for (const row of rows) {
+        const grantee = row.granteeAccountId ?? 0;
+        const isDelegation = delegationGrant(row, calendars) !== undefined;
+        if (!isDelegation) continue;
+        if (memberIds.has(grantee)) {
+          // A member gets exactly this kind wherever a grant made it a delegate (ADR 0013).
+          if (delegationGrant(row, calendars) !== kind) note(await setGrantWith(repos, owner, row.folderId, granteeKeyOf(row), rights));
+        } else if (current.some((a) => a.id === grantee) && delegationGrant(row, calendars) === kind) {
+          await repos.grants.remove(owner.id, row.folderId, granteeKeyOf(row));
+        }
+      }
+      for (const member of members) {
+        for (const folderId of calendars) {
+          const existing = await repos.grants.find(owner.id, folderId, member);
+          if (existing && delegationGrant(existing, calendars) === kind) continue;
+          note(await setGrantWith(repos, owner, folderId, member, rights));
+        }
+      }
+    });
+    for (const id of invitations) this.hooks.onInvitation?.(id);
   }
 
   async removeGrant(ownerEmail: string, folder: string | null, granteeText: string, actor: Actor): Promise<void> {

@@ -27,6 +27,18 @@ export class GrantRepository {
     return this.db.selectFrom('grant').selectAll().where('ownerId', '=', ownerId).orderBy('id').execute();
   }
 
+  /** Every grant made to these accounts or groups, by any owner (what they are delegates for). */
+  toGrantees(accountIds: readonly number[]): Promise<GrantRow[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('grant')
+      .selectAll()
+      .where('granteeKind', 'in', ['account', 'group'])
+      .where('granteeAccountId', 'in', [...accountIds])
+      .orderBy('id')
+      .execute();
+  }
+
   /**
    * Sets a grantee's grant at one level, replacing the previous one. Returns whether the
    * grant is new (an invitation follows only a new grant, SPEC §5).

@@ -60,6 +60,18 @@ export class NodeRepository {
     return this.db.selectFrom('node').selectAll().where('id', 'in', [...ids]).execute();
   }
 
+  /** The folders of one kind of an account, at any depth (its calendars, for delegation). */
+  foldersOfKind(accountId: number, kind: FolderKind): Promise<NodeRow[]> {
+    return this.db
+      .selectFrom('node')
+      .selectAll()
+      .where('accountId', '=', accountId)
+      .where('isCollection', '=', true)
+      .where('folderKind', '=', kind)
+      .orderBy('id')
+      .execute();
+  }
+
   /** Members of a collection by name, in one query. */
   childrenNamed(parentId: number, names: readonly string[]): Promise<NodeRow[]> {
     if (names.length === 0) return Promise.resolve([]);
