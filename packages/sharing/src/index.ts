@@ -9,3 +9,4 @@ export * from './acl-method.js';
 export * from './share-post.js';
 export * from './delegation.js';
 export * from './proxy-principals.js';
+export * from './public-folders.js';

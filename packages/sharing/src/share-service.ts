@@ -1,4 +1,5 @@
 import { repositories, withTransaction, type AccountRow, type Db, type GranteeKey, type GrantRow, type Repositories } from '@partage/storage';
+import { listPublicFolders, type PublicFolderGroupView } from './public-folders.js';
 import { Delegation, delegationGrant, delegationRights, granteeKeyOf, type ProxyKind } from './delegation.js';
 import { effectiveRights } from './effective-rights.js';
 import { grantOf } from './share-authorizer.js';
@@ -206,6 +207,12 @@ export class ShareService {
     if (!(await this.mayAdminister(actor, owner, folderId))) throw new ShareError('forbidden', 'you may not change this sharing');
     const removed = await this.repos().grants.remove(owner.id, folderId, await this.grantee(granteeText));
     if (!removed) throw new ShareError('not-found', 'no such grant');
+  }
+
+  /** Every public folder of every group with its rights (SPEC §5); administrators only. */
+  async publicFolders(actor: Actor): Promise<PublicFolderGroupView[]> {
+    if (!actor.isAdmin) throw new ShareError('forbidden', 'only an administrator may list the public folders');
+    return listPublicFolders(this.db);
   }
 
   async invitations(actor: Actor): Promise<InvitationView[]> {
