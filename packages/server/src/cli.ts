@@ -12,7 +12,7 @@ import { startServer } from './serve.js';
 import { runExport, runImport } from './calendar-cli.js';
 import { runGalList, runGalSet } from './gal-cli.js';
 import { galAccountHooks } from './gal-service.js';
-import { runShareGrant, runShareList, runShareRevoke } from './share-cli.js';
+import { runShareGrant, runShareList, runSharePublicFolders, runShareRevoke } from './share-cli.js';
 
 /** A failure the user can fix, reported as one line and exit status 2. */
 class CliError extends Error {
@@ -243,6 +243,10 @@ share
   .action((target: string, grantee: string, options: { rights: string }) => runShareGrant(target, grantee, options.rights));
 share.command('revoke <target> <grantee>').action((target: string, grantee: string) => runShareRevoke(target, grantee));
 share.command('list <owner>').action((owner: string) => runShareList(owner));
+share
+  .command('public-folders')
+  .description('list every public folder of every group with the grants that apply to it')
+  .action(() => runSharePublicFolders());
 
 const gal = program.command('gal').description('manage Global Address Lists (contacts folders searched by autocomplete)');
 gal

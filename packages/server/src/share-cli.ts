@@ -1,4 +1,4 @@
-import { ShareService, type GrantView, type Right } from '@partage/sharing';
+import { ShareService, type GrantView, type PublicFolderGroupView, type Right } from '@partage/sharing';
 import { StoreBusyError } from '@partage/storage';
 import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
@@ -8,6 +8,7 @@ interface ShareBackend {
   list(owner: string): Promise<GrantView[]>;
   grant(owner: string, grant: GrantView): Promise<void>;
   revoke(owner: string, folder: string | null, grantee: string): Promise<void>;
+  publicFolders(): Promise<PublicFolderGroupView[]>;
 }
 
 /** The administrator acts for the CLI (SPEC §5: an administrator can grant for any account). */
@@ -43,6 +44,7 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
         const query = new URLSearchParams({ grantee, ...(folder === null ? {} : { folder }) });
         await call('DELETE', `/api/v1/accounts/${encodeURIComponent(owner)}/grants?${query.toString()}`);
       },
+      publicFolders: async () => (await call('GET', '/api/v1/public-folders')) as PublicFolderGroupView[], // the API answers PublicFolderGroup[] (openapi.yaml)
     });
   }
   try {
@@ -53,6 +55,7 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
         await sharing.setGrant(owner, grant, administrator);
       },
       revoke: (owner, folder, grantee) => sharing.removeGrant(owner, folder, grantee, administrator),
+      publicFolders: () => sharing.publicFolders(administrator),
     });
   } finally {
     await database.close();
@@ -99,5 +102,23 @@ export async function runShareList(owner: string): Promise<void> {
   const grants = await withShareBackend((b) => b.list(owner));
   for (const grant of grants) {
     console.log(`${grant.folder ?? '(whole account)'}\t${grant.grantee}\t${grant.rights.length === 0 ? '(denied)' : grant.rights.join(',')}`);
+  }
+}
+
+/**
+ * `partage share public-folders`: one line per grant that applies to a public folder
+ * (SPEC §5), `<group>/<folder>`, grantee, rights (or `(denied)`) and where it is set — the
+ * folder, an ancestor, the whole account, or the members' implicit read.
+ */
+export async function runSharePublicFolders(): Promise<void> {
+  const groups = await withShareBackend((b) => b.publicFolders());
+  for (const group of groups) {
+    for (const folder of group.folders) {
+      for (const grant of folder.grants) {
+        const rights = grant.denied ? '(denied)' : grant.rights.join(',');
+        const where = grant.implicit ? '(implicit, members)' : grant.setOn === null ? '(whole account)' : grant.setOn;
+        console.log(`${group.group}/${folder.folder}\t${grant.grantee}\t${rights}\t${where}`);
+      }
+    }
   }
 }

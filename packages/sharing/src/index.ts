@@ -11,3 +11,4 @@ export * from './notifications.js';
 export * from './shared-owner.js';
 export * from './delegation.js';
 export * from './proxy-principals.js';
+export * from './public-folders.js';

@@ -1,4 +1,5 @@
 import { repositories, withTransaction, type AccountRow, type Db, type GranteeKey, type GrantRow, type Repositories } from '@partage/storage';
+import { listPublicFolders, type PublicFolderGroupView } from './public-folders.js';
 import { Delegation, delegationGrant, delegationRights, granteeKeyOf, type ProxyKind } from './delegation.js';
 import { effectiveRights } from './effective-rights.js';
 import { grantOf } from './share-authorizer.js';
@@ -225,6 +226,12 @@ export class ShareService {
       return done;
     });
     if (!removed) throw new ShareError('not-found', 'no such grant');
+  }
+
+  /** Every public folder of every group with its rights (SPEC §5); administrators only. */
+  async publicFolders(actor: Actor): Promise<PublicFolderGroupView[]> {
+    if (!actor.isAdmin) throw new ShareError('forbidden', 'only an administrator may list the public folders');
+    return listPublicFolders(this.db);
   }
 
   async invitations(actor: Actor): Promise<InvitationView[]> {

@@ -44,6 +44,12 @@ export const shareOperations: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/public-folders',
+    access: 'admin',
+    handle: async (input) => ({ status: 200, body: await input.sharing.publicFolders(actorOf(input)) }),
+  },
+  {
+    method: 'get',
     path: '/invitations',
     access: 'sharing',
     handle: async (input) => ({ status: 200, body: await input.sharing.invitations(actorOf(input)) }),
