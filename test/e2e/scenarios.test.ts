@@ -85,6 +85,15 @@ describe.each(files)('client scenario %s', (file) => {
       ['home', `/webdav/${user}`],
       ['host', new URL(server.url).host],
     ]);
-    for (const step of parseScenario(readFileSync(join(root, file), 'utf8'))) await run(step, vars, user);
+    const text = readFileSync(join(root, file), 'utf8');
+    if (text.includes('{{sharee')) {
+      // A second account for sharing sequences: its requests carry `Authorization: {{shareeAuth}}`.
+      const sharee = `sharee-${user}`;
+      await server.createUser(sharee);
+      vars.set('sharee', sharee);
+      vars.set('shareeHome', `/webdav/${sharee}`);
+      vars.set('shareeAuth', server.basic(sharee));
+    }
+    for (const step of parseScenario(text)) await run(step, vars, user);
   });
 });
