@@ -2,6 +2,9 @@ import { ShareService, type GrantView, type Right } from '@partage/sharing';
 import { StoreBusyError } from '@partage/storage';
 import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
+import { invitationMailer } from './invitation-mail.js';
+import { createLogger } from './logger.js';
+import { createSmtpMailer } from './mailer.js';
 
 /** The sharing calls the CLI makes, over the store or the running server's REST API. */
 interface ShareBackend {
@@ -45,8 +48,18 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
       },
     });
   }
+  // A new grant invites by e-mail here too (SPEC §5); the CLI waits for the mail before it exits.
+  const mail = config.smtpUrl
+    ? invitationMailer({
+        db: database.db,
+        mailer: createSmtpMailer(config.smtpUrl),
+        from: config.mailFrom,
+        baseUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
+        logger: createLogger(config.logLevel),
+      })
+    : undefined;
   try {
-    const sharing = new ShareService(database.db);
+    const sharing = new ShareService(database.db, mail ? { onInvitation: mail.onInvitation } : {});
     return await work({
       list: (owner) => sharing.listGrants(owner, administrator),
       grant: async (owner, grant) => {
@@ -55,6 +68,7 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
       revoke: (owner, folder, grantee) => sharing.removeGrant(owner, folder, grantee, administrator),
     });
   } finally {
+    await mail?.settled();
     await database.close();
   }
 }
