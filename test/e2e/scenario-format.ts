@@ -1,7 +1,9 @@
 /**
  * Recorded request sequences (`*.http`): blocks that start with `### title`, then the
  * request line, headers, a blank line, an optional body, and assertion lines starting
- * with `>`. `{{name}}` is replaced by a variable (`user`, `home`, or a captured value).
+ * with `>`. `{{name}}` is replaced by a variable (`user`, `home`, or a captured value). A
+ * scenario that mentions `{{sharee}}` gets a second account too: `sharee`, `shareeHome`,
+ * and `shareeAuth` for the `Authorization` header of its requests.
  *
  *   > status 207
  *   > header etag ~ ^"[0-9a-f]+"$

@@ -104,6 +104,14 @@ describe.each(files)('client scenario %s', (file) => {
     ]);
     const text = readFileSync(join(root, file), 'utf8');
     await createAccounts(text, slug, vars);
+    if (text.includes('{{sharee')) {
+      // A second account for sharing sequences: its requests carry `Authorization: {{shareeAuth}}`.
+      const sharee = `sharee-${user}`;
+      await server.createUser(sharee);
+      vars.set('sharee', sharee);
+      vars.set('shareeHome', `/webdav/${sharee}`);
+      vars.set('shareeAuth', server.basic(sharee));
+    }
     for (const step of parseScenario(text)) await run(step, vars, user);
   });
 });

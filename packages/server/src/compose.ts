@@ -62,10 +62,10 @@ export async function createPartage(
   tree.gal = galTree(db, scope);
   tree.notifications = new NotificationTree(db, principalHref);
   let listeningUrl = `http://${config.host}:${config.port}`;
-  const onInvitation = config.smtpUrl
+  const mail = config.smtpUrl
     ? invitationMailer({ db, mailer: options.mailer ?? createSmtpMailer(config.smtpUrl), from: config.mailFrom, baseUrl: () => config.publicUrl ?? listeningUrl, logger })
     : undefined;
-  const sharing = new ShareService(db, onInvitation ? { onInvitation } : {});
+  const sharing = new ShareService(db, mail ? { onInvitation: mail.onInvitation } : {});
   const proxies = new ProxyPrincipals(db, sharing);
   tree.proxies = proxies;
   const dav = createDavServer({

@@ -48,6 +48,14 @@ export function invitationMail(facts: InvitationMailFacts): MailMessage {
   return { from: facts.from, to: facts.sharee, subject: `${facts.owner} shared ${facts.folder === null ? 'their account' : `"${facts.folder}"`} with you`, text, html };
 }
 
+/** Sends the e-mails of new invitations in the background. */
+export interface InvitationMailer {
+  /** The `ShareService` hook: starts sending and returns at once. */
+  readonly onInvitation: (invitationId: number) => void;
+  /** Resolves once every e-mail started so far is sent or has failed (a CLI waits before it exits). */
+  settled(): Promise<void>;
+}
+
 /**
  * The reaction to a new invitation when a relay is configured: reads what the mail needs
  * and sends it in the background. A failure is logged (the message of the error and the
@@ -59,7 +67,7 @@ export function invitationMailer(options: {
   readonly from: string;
   readonly baseUrl: () => string;
   readonly logger: Logger;
-}): (invitationId: number) => void {
+}): InvitationMailer {
   const send = async (invitationId: number): Promise<void> => {
     const repos = repositories(options.db);
     const invitation = await repos.grants.invitation(invitationId);
@@ -81,10 +89,18 @@ export function invitationMailer(options: {
     );
     options.logger.info({ invitation: invitationId, to: sharee.email }, 'invitation e-mail sent');
   };
-  return (invitationId) => {
-    send(invitationId).catch((error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      options.logger.error({ invitation: invitationId, reason }, 'invitation e-mail not sent');
-    });
+  const pending = new Set<Promise<void>>();
+  return {
+    onInvitation: (invitationId) => {
+      const sending = send(invitationId).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.logger.error({ invitation: invitationId, reason }, 'invitation e-mail not sent');
+      });
+      pending.add(sending);
+      void sending.finally(() => pending.delete(sending));
+    },
+    settled: async () => {
+      await Promise.all([...pending]);
+    },
   };
 }

@@ -60,7 +60,9 @@ export class PartageTree implements ResourceTree {
     const isSharee = ctx.principal?.name === account.email;
     const found = await this.accounts.resolve(account, homePath, path.slice(2));
     if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
-    if (path.length === 3 && isSharee) return (await withSharedOwner(this.db, account.id, [found]))[0];
+    // Only reads report the resourcetype: writes skip the query of CS:shared-owner.
+    const showsTypes = ctx.request.method === 'PROPFIND' || ctx.request.method === 'REPORT';
+    if (path.length === 3 && isSharee && showsTypes) return (await withSharedOwner(this.db, account.id, [found]))[0];
     if (path.length !== 2) return found;
     const bindings = this.bindings;
     const ownChildren = found.ops.children?.bind(found.ops);
@@ -73,7 +75,7 @@ export class PartageTree implements ResourceTree {
         ...(ownChildren && bindings && isSharee
           ? {
               children: async () => [
-                ...(await withSharedOwner(this.db, account.id, await ownChildren())),
+                ...(showsTypes ? await withSharedOwner(this.db, account.id, await ownChildren()) : await ownChildren()),
                 ...(await bindings.homeMembers(account, homePath)),
               ],
             }

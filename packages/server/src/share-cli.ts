@@ -2,6 +2,9 @@ import { ShareService, type GrantView, type PublicFolderGroupView, type Right } 
 import { StoreBusyError } from '@partage/storage';
 import { openStore } from './compose.js';
 import { loadConfig } from './config.js';
+import { invitationMailer } from './invitation-mail.js';
+import { createLogger } from './logger.js';
+import { createSmtpMailer } from './mailer.js';
 
 /** The sharing calls the CLI makes, over the store or the running server's REST API. */
 interface ShareBackend {
@@ -47,8 +50,18 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
       publicFolders: async () => (await call('GET', '/api/v1/public-folders')) as PublicFolderGroupView[], // the API answers PublicFolderGroup[] (openapi.yaml)
     });
   }
+  // A new grant invites by e-mail here too (SPEC §5); the CLI waits for the mail before it exits.
+  const mail = config.smtpUrl
+    ? invitationMailer({
+        db: database.db,
+        mailer: createSmtpMailer(config.smtpUrl),
+        from: config.mailFrom,
+        baseUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
+        logger: createLogger(config.logLevel),
+      })
+    : undefined;
   try {
-    const sharing = new ShareService(database.db);
+    const sharing = new ShareService(database.db, mail ? { onInvitation: mail.onInvitation } : {});
     return await work({
       list: (owner) => sharing.listGrants(owner, administrator),
       grant: async (owner, grant) => {
@@ -58,6 +71,7 @@ async function withShareBackend<T>(work: (backend: ShareBackend) => Promise<T>):
       publicFolders: () => sharing.publicFolders(administrator),
     });
   } finally {
+    await mail?.settled();
     await database.close();
   }
 }
