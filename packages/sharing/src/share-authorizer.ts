@@ -34,6 +34,10 @@ interface Memo {
   readonly owners: Map<number, Promise<boolean>>;
   readonly chains: Map<number, Promise<number[]>>;
   readonly homes: Map<number, Promise<boolean>>;
+  /** DAV privileges of the items of a folder (before classification), by folder id. */
+  readonly folderPrivileges: Map<number, Promise<ReadonlySet<ClarkName>>>;
+  /** Private and confidential objects by calendar folder id. */
+  readonly restricted: Map<number, Promise<Map<number, string>>>;
 }
 const memoKey = Symbol('sharing');
 
@@ -49,7 +53,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
   function memoOf(ctx: RequestContext): Memo {
     let memo = ctx.memo.get(memoKey) as Memo | undefined; // only this module writes under its symbol
     if (!memo) {
-      memo = { caller: undefined, grants: new Map(), owners: new Map(), chains: new Map(), homes: new Map() };
+      memo = { caller: undefined, grants: new Map(), owners: new Map(), chains: new Map(), homes: new Map(), folderPrivileges: new Map(), restricted: new Map() };
       ctx.memo.set(memoKey, memo);
     }
     return memo;
@@ -120,13 +124,25 @@ export function createShareAuthorizer(db: Db): Authorizer {
     return { privileges };
   }
 
-  /** Classifications of the calendar items of other accounts among `resources`, in one query. */
-  async function classificationsOf(ctx: RequestContext, resources: readonly Resource[]): Promise<Map<number, string>> {
-    const ids = resources.flatMap((r) =>
-      isNodeResource(r) && !r.isCollection && r.folderKind === 'calendar' && r.account.id !== ctx.principal?.id ? [r.node.id] : [],
+  /**
+   * Classifications of the calendar items of other accounts among `resources`: one query per
+   * calendar and request, kept for the rest of the request (a query's calendar-data asks
+   * again for each object it renders).
+   */
+  async function classificationsOf(ctx: RequestContext, memo: Memo, resources: readonly Resource[]): Promise<Map<number, string>> {
+    const items = resources.flatMap((r) =>
+      isNodeResource(r) && !r.isCollection && r.folderKind === 'calendar' && r.account.id !== ctx.principal?.id && r.node.parentId !== null
+        ? [{ id: r.node.id, folderId: r.node.parentId }]
+        : [],
     );
-    const all = await repos().calendarObjects.classificationsOf(ids);
-    return new Map([...all].filter(([, c]) => c === 'PRIVATE' || c === 'CONFIDENTIAL'));
+    const folderIds = [...new Set(items.map((i) => i.folderId))];
+    const restricted = await Promise.all(folderIds.map((id) => once(memo.restricted, id, () => repos().calendarObjects.restrictedIn([id]))));
+    const result = new Map<number, string>();
+    for (const byNode of restricted) for (const { id } of items) {
+      const classification = byNode.get(id);
+      if (classification !== undefined) result.set(id, classification);
+    }
+    return result;
   }
 
   async function privilegesFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
@@ -171,14 +187,16 @@ export function createShareAuthorizer(db: Db): Authorizer {
     const node = resource.node;
     if (node.parentId === null) return (await homeIsReadable(caller, ownerId, memo)) ? readOnly : none;
     const start = node.isCollection ? node.id : node.parentId;
-    const chain = await once(memo.chains, start, () => repos().nodes.folderChain(start));
-    return privilegesOf(await rightsOn(caller, ownerId, chain, memo));
+    return once(memo.folderPrivileges, start, async () => {
+      const chain = await once(memo.chains, start, () => repos().nodes.folderChain(start));
+      return privilegesOf(await rightsOn(caller, ownerId, chain, memo));
+    });
   }
 
   return {
     access: async (ctx, resources): Promise<Access[]> => {
       const memo = memoOf(ctx);
-      const classifications = await classificationsOf(ctx, resources);
+      const classifications = await classificationsOf(ctx, memo, resources);
       const result: Access[] = [];
       for (const resource of resources) result.push(await accessFor(ctx, resource, memo, classifications));
       return result;

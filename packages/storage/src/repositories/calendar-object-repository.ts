@@ -18,13 +18,17 @@ export class CalendarObjectRepository {
     return this.db.selectFrom('calendarObject').selectAll().where('nodeId', 'in', [...nodeIds]).execute();
   }
 
-  /** The classification (`PUBLIC`, `PRIVATE`, `CONFIDENTIAL`) of objects, in one query. */
-  async classificationsOf(nodeIds: readonly number[]): Promise<Map<number, string>> {
-    if (nodeIds.length === 0) return new Map();
+  /**
+   * The private and confidential objects of some calendars, in one query: the few rows that
+   * are not public, so a listing of thousands of objects sends its folder ids, not their ids.
+   */
+  async restrictedIn(folderIds: readonly number[]): Promise<Map<number, string>> {
+    if (folderIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('calendarObject')
       .select(['nodeId', 'classification'])
-      .where('nodeId', 'in', [...nodeIds])
+      .where('folderId', 'in', [...folderIds])
+      .where('classification', 'in', ['PRIVATE', 'CONFIDENTIAL'])
       .execute();
     return new Map(rows.map((r) => [r.nodeId, r.classification]));
   }
