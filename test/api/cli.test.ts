@@ -153,6 +153,28 @@ describe('the partage CLI on the embedded store', () => {
   }, 120_000);
 });
 
+describe('the policy commands of the partage CLI', () => {
+  it('shows and sets domain policies and account overrides (SPEC §2)', async () => {
+    const env = childEnv({ PARTAGE_DATA_DIR: await dataDir() });
+    expect((await partage(env, ['user', 'add', 'erin@example.test', '--password', 'a long password'])).code).toBe(0);
+    expect(await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'example.test\tgroupware on\twebdav off\n',
+    });
+    expect(await partage(env, ['user', 'policy', 'erin@example.test', '--groupware', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'erin@example.test\tgroupware off (account)\twebdav off (domain)\n',
+    });
+    expect(await partage(env, ['user', 'policy', 'erin@example.test', '--groupware', 'inherit', '--webdav', 'on'])).toMatchObject({
+      code: 0,
+      stdout: 'erin@example.test\tgroupware on (domain)\twebdav on (account)\n',
+    });
+    const wrong = await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'inherit']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--webdav takes on or off');
+  }, 300_000);
+});
+
 describe('the partage CLI while a server holds the embedded store', () => {
   let server: ChildProcess | undefined;
   let env: NodeJS.ProcessEnv;
@@ -195,6 +217,19 @@ describe('the partage CLI while a server holds the embedded store', () => {
       },
     });
     expect(check.status).toBe(200);
+    expect(await partage(withAdmin, ['user', 'policy', 'carol@example.test', '--webdav', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'carol@example.test\tgroupware on (domain)\twebdav off (account)\n',
+    });
+    const refused = await fetch(`${url}/webdav/carol@example.test/Documents/`, {
+      method: 'PROPFIND',
+      headers: { Depth: '0', authorization: `Basic ${Buffer.from('carol@example.test:a long password').toString('base64')}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(await partage(withAdmin, ['domain', 'policy', 'example.test', '--groupware', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'example.test\tgroupware off\twebdav on\n',
+    });
     const users = await partage(withAdmin, ['user', 'list', '--domain', 'example.test']);
     expect(users).toMatchObject({ code: 0, stdout: 'carol@example.test\tuser\n' });
     const again = await partage(withAdmin, [

@@ -18,6 +18,7 @@ import { Metrics } from './metrics.js';
 import { aclModule, createShareAuthorizer, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
 import { principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
+import { withServicePolicies } from './service-policies.js';
 
 /** A composed server: the express app and the services behind it. */
 export interface Partage {
@@ -45,7 +46,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
-  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes }, galAccountHooks());
+  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes, serverPathRoots: config.serverPathRoots }, galAccountHooks());
   const scope = galScope(db);
   const gal = new GalService(db, scope);
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
@@ -56,7 +57,7 @@ export async function createPartage(config: Config, options: { database?: Opened
   const sharing = new ShareService(db);
   const dav = createDavServer({
     tree,
-    authorizer: withDirectoryAccess(createShareAuthorizer(db)),
+    authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db)), db, database.readCache),
     locks: createLockStore(db),
     modules: [
       filesModule,
