@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
@@ -154,7 +154,7 @@ describe('the partage CLI on the embedded store', () => {
 });
 
 describe('the policy commands of the partage CLI', () => {
-  it('shows and sets domain policies and account overrides (SPEC §2)', async () => {
+  it('sets domain policies, account overrides (SPEC §2) and server-path folders (SPEC §5)', async () => {
     const env = childEnv({ PARTAGE_DATA_DIR: await dataDir() });
     expect((await partage(env, ['user', 'add', 'erin@example.test', '--password', 'a long password'])).code).toBe(0);
     expect(await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'off'])).toMatchObject({
@@ -169,6 +169,17 @@ describe('the policy commands of the partage CLI', () => {
       code: 0,
       stdout: 'erin@example.test\tgroupware on (domain)\twebdav on (account)\n',
     });
+    const served = join(await dataDir(), 'served');
+    await mkdir(served);
+    const folder = await partage({ ...env, PARTAGE_SERVER_PATH_ROOTS: dirname(served) }, [
+      'folder',
+      'server-path',
+      'erin@example.test',
+      'Serveur',
+      served,
+      '--recursive',
+    ]);
+    expect(folder).toMatchObject({ code: 0, stdout: `folder erin@example.test/Serveur serves ${await realpath(served)} recursively\n` });
     const wrong = await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'inherit']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--webdav takes on or off');
