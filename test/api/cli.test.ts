@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
@@ -153,6 +153,39 @@ describe('the partage CLI on the embedded store', () => {
   }, 120_000);
 });
 
+describe('the policy commands of the partage CLI', () => {
+  it('sets domain policies, account overrides (SPEC §2) and server-path folders (SPEC §5)', async () => {
+    const env = childEnv({ PARTAGE_DATA_DIR: await dataDir() });
+    expect((await partage(env, ['user', 'add', 'erin@example.test', '--password', 'a long password'])).code).toBe(0);
+    expect(await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'example.test\tgroupware on\twebdav off\n',
+    });
+    expect(await partage(env, ['user', 'policy', 'erin@example.test', '--groupware', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'erin@example.test\tgroupware off (account)\twebdav off (domain)\n',
+    });
+    expect(await partage(env, ['user', 'policy', 'erin@example.test', '--groupware', 'inherit', '--webdav', 'on'])).toMatchObject({
+      code: 0,
+      stdout: 'erin@example.test\tgroupware on (domain)\twebdav on (account)\n',
+    });
+    const served = join(await dataDir(), 'served');
+    await mkdir(served);
+    const folder = await partage({ ...env, PARTAGE_SERVER_PATH_ROOTS: dirname(served) }, [
+      'folder',
+      'server-path',
+      'erin@example.test',
+      'Serveur',
+      served,
+      '--recursive',
+    ]);
+    expect(folder).toMatchObject({ code: 0, stdout: `folder erin@example.test/Serveur serves ${await realpath(served)} recursively\n` });
+    const wrong = await partage(env, ['domain', 'policy', 'example.test', '--webdav', 'inherit']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--webdav takes on or off');
+  }, 300_000);
+});
+
 describe('the partage CLI while a server holds the embedded store', () => {
   let server: ChildProcess | undefined;
   let env: NodeJS.ProcessEnv;
@@ -195,6 +228,19 @@ describe('the partage CLI while a server holds the embedded store', () => {
       },
     });
     expect(check.status).toBe(200);
+    expect(await partage(withAdmin, ['user', 'policy', 'carol@example.test', '--webdav', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'carol@example.test\tgroupware on (domain)\twebdav off (account)\n',
+    });
+    const refused = await fetch(`${url}/webdav/carol@example.test/Documents/`, {
+      method: 'PROPFIND',
+      headers: { Depth: '0', authorization: `Basic ${Buffer.from('carol@example.test:a long password').toString('base64')}` },
+    });
+    expect(refused.status).toBe(403);
+    expect(await partage(withAdmin, ['domain', 'policy', 'example.test', '--groupware', 'off'])).toMatchObject({
+      code: 0,
+      stdout: 'example.test\tgroupware off\twebdav on\n',
+    });
     const users = await partage(withAdmin, ['user', 'list', '--domain', 'example.test']);
     expect(users).toMatchObject({ code: 0, stdout: 'carol@example.test\tuser\n' });
     const again = await partage(withAdmin, [

@@ -121,11 +121,16 @@ describe('autocomplete', () => {
     expect((await suggest('marius', 'jean')).map((m) => m.email)).toEqual([email('jean')]);
   });
 
-  it('serves an account without GroupWare, whose tree then shows no GAL', async () => {
+  it('serves autocomplete to an account without GroupWare, which DAV refuses every address book', async () => {
     expect((await suggest('horsgw', 'dup')).length).toBe(4);
-    expect((await as('horsgw', 'PROPFIND', `/webdav/${email('annuaire')}/Contacts/`, undefined, { Depth: '0' })).status).toBe(404);
+    const gal = await as('horsgw', 'PROPFIND', `/webdav/${email('annuaire')}/Contacts/`, undefined, { Depth: '0' });
+    expect(gal.status).toBe(403);
+    expect(gal.text).toContain('<P:service-disabled>groupware</P:service-disabled>');
     expect((await as('francois', 'PROPFIND', `/webdav/${email('annuaire')}/Contacts/`, undefined, { Depth: '0' })).status).toBe(207);
-    expect((await as('horsgw', 'PROPFIND', '/webdav/directory/', undefined, { Depth: '0' })).status).toBe(404);
+    expect((await as('horsgw', 'PROPFIND', '/webdav/directory/', undefined, { Depth: '0' })).status).toBe(403);
+    const home = await as('horsgw', 'PROPFIND', `/webdav/${email('horsgw')}/`, undefined, { Depth: '1' });
+    expect(home.status).toBe(207);
+    expect(home.text).not.toContain('/Contacts/');
   });
 });
 

@@ -108,6 +108,26 @@ maybe('two server processes on one PostgreSQL', () => {
     expect(await get.text()).toBe('same bytes everywhere');
   });
 
+  it('applies a policy set through one server at the next request of the other', async () => {
+    const [a, b] = servers;
+    if (!a || !b) throw new Error('servers missing');
+    const propfind = (path: string) => fetch(`${b.url}${path}`, { method: 'PROPFIND', headers: { Authorization: auth(), Depth: '0' } });
+    const setPolicies = (body: object) =>
+      fetch(`${a.url}/api/v1/accounts/admin@localhost/policies`, {
+        method: 'PUT',
+        headers: { Authorization: auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await propfind('/webdav/admin@localhost/Calendar/')).status).toBe(207);
+    expect((await setPolicies({ groupwareEnabled: false })).status).toBe(200);
+    const refused = await propfind('/webdav/admin@localhost/Calendar/');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('service-disabled');
+    expect((await propfind(`${home}/`)).status).toBe(207);
+    expect((await setPolicies({ groupwareEnabled: null })).status).toBe(200);
+    expect((await propfind('/webdav/admin@localhost/Calendar/')).status).toBe(207);
+  });
+
   it('ends cached credentials in both processes when the password changes', async () => {
     const [a, b] = servers;
     if (!a || !b) throw new Error('servers missing');

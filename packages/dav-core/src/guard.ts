@@ -11,7 +11,8 @@ import type { DavServerContext } from './server-context.js';
 /**
  * Requires a privilege on a resource, through the one Authorizer. A caller that may not
  * even read the parent gets 404, so it learns nothing of what it cannot reach (SPEC §4);
- * otherwise 403 with `DAV:need-privileges`.
+ * otherwise 403 with `DAV:need-privileges`. A service the caller's policy switches off
+ * answers the authorizer's refusal instead (SPEC §2).
  */
 export async function requirePrivilege(
   ctx: RequestContext,
@@ -20,6 +21,7 @@ export async function requirePrivilege(
   privilege: ClarkName,
 ): Promise<Access> {
   const [access] = await server.authorizer.access(ctx, [resource]);
+  if (access?.refusal) throw access.refusal;
   if (access?.privileges.has(privilege)) return access;
   if (access?.isHidden) throw new DavError(404, undefined, 'not found');
   if (!(access?.privileges.has(dav('read')) ?? false)) {

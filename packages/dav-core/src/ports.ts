@@ -1,4 +1,5 @@
 import type { ClarkName } from '@partage/dav-xml';
+import type { DavError } from './dav-error.js';
 import type { DavPath } from './dav-path.js';
 import type { Resource } from './resource.js';
 import type { RequestContext } from './request-context.js';
@@ -31,6 +32,13 @@ export interface Access {
    * without `admin`, SPEC §4): GET serves `ResourceOps.readRestricted`.
    */
   readonly isRestricted?: boolean;
+  /**
+   * The caller may not use the service this resource belongs to at all (a policy that
+   * switches a service off for an account, SPEC §2): every request on the resource answers
+   * this error, whatever privilege it needs, and listings leave the resource out. Set only
+   * where the caller would otherwise have some privilege, so it reveals nothing more.
+   */
+  readonly refusal?: DavError;
 }
 
 /**

@@ -10,3 +10,5 @@ export * from './account-tree.js';
 export * from './files-module.js';
 export * from './multiget.js';
 export * from './read-text-body.js';
+export * from './confined-directory.js';
+export * from './server-path-resource.js';

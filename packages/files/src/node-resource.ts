@@ -3,6 +3,7 @@ import { parseXml, type XmlElement } from '@partage/dav-xml';
 import { DavError, makeResource, type DavPath, type Resource, type ResourceOps } from '@partage/dav-core';
 import { repositories, type FolderKind, type NodeRow } from '@partage/storage';
 import type { FolderKindSpec } from './item-content.js';
+import { serverPathFolder } from './server-path-resource.js';
 import { changesOf, currentSyncToken } from './node-sync.js';
 import { transfer } from './node-transfer.js';
 import type { NodeAccount, NodeResource, NodeStore } from './node-types.js';
@@ -50,7 +51,8 @@ export class NodeResources {
       ownerHref: this.principalHref(account.email),
       ops: this.operations(node, account, path, folderKind, preloaded),
     });
-    return { ...base, kind: 'node', node, account, folderKind };
+    const resource: NodeResource = { ...base, kind: 'node', node, account, folderKind };
+    return node.isCollection && node.serverPath !== null ? serverPathFolder(resource) : resource;
   }
 
   private operations(

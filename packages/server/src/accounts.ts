@@ -1,5 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { randomBytes, createHash } from 'node:crypto';
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, sep } from 'node:path';
 import {
   repositories,
   withTransaction,
@@ -7,6 +9,7 @@ import {
   type AccountRow,
   type BlobStore,
   type Db,
+  type DomainRow,
   type FolderKind,
   type Repositories,
 } from '@partage/storage';
@@ -17,7 +20,7 @@ export const argon2Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, par
 /** A domain-level failure of an account operation, with a stable code for the REST API. */
 export class AccountError extends Error {
   constructor(
-    readonly code: 'exists' | 'not-found' | 'invalid' | 'has-accounts' | 'not-a-group',
+    readonly code: 'exists' | 'not-found' | 'invalid' | 'has-accounts' | 'not-a-group' | 'forbidden',
     message: string,
   ) {
     super(message);
@@ -79,12 +82,47 @@ export interface AccountHooks {
   readonly accountRemoving?: (repos: Repositories, account: AccountRow) => Promise<void>;
 }
 
+/** A domain's service policies (SPEC §2); a member left out is not changed. */
+export interface DomainPolicies {
+  readonly groupwareEnabled?: boolean;
+  readonly webdavEnabled?: boolean;
+}
+
+/** An account's overrides of its domain's policies: null follows the domain; left out, unchanged. */
+export interface AccountPolicyOverrides {
+  readonly groupwareEnabled?: boolean | null;
+  readonly webdavEnabled?: boolean | null;
+}
+
+/** An account's policies: its overrides and, after its domain's are applied, what is in force. */
+export interface AccountPolicies {
+  readonly groupwareEnabled: boolean | null;
+  readonly webdavEnabled: boolean | null;
+  readonly effective: { readonly groupwareEnabled: boolean; readonly webdavEnabled: boolean };
+}
+
+/** What creating a server-path folder takes (`POST /accounts/{email}/server-folders`). */
+export interface NewServerFolder {
+  readonly name: string;
+  readonly path: string;
+  readonly recursive?: boolean | undefined;
+}
+
+/** A server-path folder as created. */
+export interface ServerFolder {
+  readonly owner: string;
+  readonly folder: string;
+  /** The real path of the directory. */
+  readonly path: string;
+  readonly recursive: boolean;
+}
+
 /** Account administration: domains, accounts, passwords, members, app passwords. */
 export class AccountService {
   constructor(
     private readonly db: Db,
     private readonly blobStore: BlobStore,
-    private readonly defaults: { quotaBytes: number | undefined },
+    private readonly defaults: { quotaBytes: number | undefined; serverPathRoots?: readonly string[] },
     private readonly hooks: AccountHooks = {},
   ) {}
 
@@ -216,6 +254,80 @@ export class AccountService {
     const result = await repositories(this.db).accounts.removeDomain(normalizeDomain(name));
     if (result === 'missing') throw new AccountError('not-found', `no domain ${name}`);
     if (result === 'has-accounts') throw new AccountError('has-accounts', `the domain ${name} still has accounts`);
+  }
+
+  /** Sets a domain's policies (SPEC §2); those not given stay. They hold from the next request on. */
+  async setDomainPolicies(name: string, policies: DomainPolicies): Promise<DomainRow> {
+    const domain = await repositories(this.db).accounts.setDomainPolicies(normalizeDomain(name), policies);
+    if (!domain) throw new AccountError('not-found', `no domain ${name}`);
+    return domain;
+  }
+
+  /** An account's policy overrides (null: follows its domain) and what is in force. */
+  async policies(email: string): Promise<AccountPolicies> {
+    return this.policiesOf(await this.get(email));
+  }
+
+  /** Sets an account's policy overrides (null: follow the domain); those not given stay. */
+  async setPolicies(email: string, policies: AccountPolicyOverrides): Promise<AccountPolicies> {
+    const account = await this.get(email);
+    const updated = await repositories(this.db).accounts.setAccountPolicies(account.id, policies);
+    if (!updated) throw new AccountError('not-found', `no account ${email}`);
+    return this.policiesOf(updated);
+  }
+
+  private async policiesOf(account: AccountRow): Promise<AccountPolicies> {
+    const [effective] = await repositories(this.db).accounts.effectivePolicies([account.id]);
+    if (!effective) throw new AccountError('not-found', `no account ${account.email}`);
+    return {
+      groupwareEnabled: account.groupwareEnabled,
+      webdavEnabled: account.webdavEnabled,
+      effective: { groupwareEnabled: effective.groupware, webdavEnabled: effective.webdav },
+    };
+  }
+
+  /**
+   * Creates a files folder in the account's home backed by a directory of the server
+   * (SPEC §5). The directory must exist and its real path lie under one of the configured
+   * roots (`PARTAGE_SERVER_PATH_ROOTS`); the real path is stored, so a link changed later
+   * does not move the folder. Rights and sharing apply to it as to any folder.
+   */
+  async createServerFolder(email: string, input: NewServerFolder): Promise<ServerFolder> {
+    const account = await this.get(email);
+    const name = input.name.normalize('NFC');
+    if (!/^[^/\\~\u0000-\u001f\u007f]+$/u.test(name) || name === '.' || name === '..' || name.length > 255) {
+      throw new AccountError('invalid', `not a valid folder name: ${input.name}`);
+    }
+    if (!isAbsolute(input.path)) throw new AccountError('invalid', 'the directory must be an absolute path');
+    const roots = await Promise.all((this.defaults.serverPathRoots ?? []).map((root) => realpath(root).catch(() => undefined)));
+    let directory: string;
+    try {
+      directory = await realpath(input.path);
+      if (!(await stat(directory)).isDirectory()) throw new AccountError('invalid', `${input.path} is not a directory`);
+    } catch (error) {
+      if (error instanceof AccountError) throw error;
+      throw new AccountError('invalid', `${input.path} is not an existing directory`);
+    }
+    const isAllowed = roots.some((root) => root !== undefined && (directory === root || directory.startsWith(root.endsWith(sep) ? root : root + sep)));
+    if (!isAllowed) {
+      throw new AccountError('forbidden', `${input.path} is not under a directory that PARTAGE_SERVER_PATH_ROOTS allows`);
+    }
+    const recursive = input.recursive ?? false;
+    return withTransaction(this.db, async (repos) => {
+      const home = await repos.nodes.home(account.id);
+      if (!home) throw new AccountError('not-found', `${email} has no home`);
+      if (await repos.nodes.resolvePath(account.id, [name])) throw new AccountError('exists', `${email} already has a folder ${name}`);
+      await repos.nodes.createCollection({
+        accountId: account.id,
+        parentId: home.id,
+        name,
+        folderKind: 'files',
+        displayName: name,
+        serverPath: directory,
+        serverPathRecursive: recursive,
+      });
+      return { owner: account.email, folder: name, path: directory, recursive };
+    });
   }
 
   /**

@@ -61,7 +61,12 @@ async function withBackend<T>(work: (backend: AdminBackend) => Promise<T>): Prom
   try {
     return await work(
       storeAdminBackend(
-        new AccountService(database.db, database.blobStore, { quotaBytes: config.defaultQuotaBytes }, galAccountHooks()),
+        new AccountService(
+          database.db,
+          database.blobStore,
+          { quotaBytes: config.defaultQuotaBytes, serverPathRoots: config.serverPathRoots },
+          galAccountHooks(),
+        ),
       ),
     );
   } finally {
@@ -77,6 +82,18 @@ async function passwordFrom(options: {
   if (options.passwordStdin) return readStdin();
   return options.password;
 }
+
+/** Reads an `on|off` (or, where allowed, `inherit`: null) option; undefined when not given. */
+function switchOption(name: string, value: string | undefined, allowInherit: boolean): boolean | null | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  if (allowInherit && v === 'inherit') return null;
+  throw new CliError(`${name} takes on${allowInherit ? ', off or inherit' : ' or off'}, not ${value}`);
+}
+
+const onOff = (enabled: boolean): string => (enabled ? 'on' : 'off');
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -121,6 +138,28 @@ domain.command('remove <name>').action((name: string) =>
     console.log(`domain ${name} removed`);
   }),
 );
+
+domain
+  .command('policy <name>')
+  .description('show or set the service policies of a domain (SPEC §2)')
+  .option('--groupware <on|off>', 'calendars and address books (CalDAV, CardDAV)')
+  .option('--webdav <on|off>', 'the DAV tree under /webdav/')
+  .action(async (name: string, options: { groupware?: string; webdav?: string }) => {
+    const groupwareEnabled = switchOption('--groupware', options.groupware, false);
+    const webdavEnabled = switchOption('--webdav', options.webdav, false);
+    await withBackend(async (b) => {
+      const policies = {
+        ...(groupwareEnabled === undefined || groupwareEnabled === null ? {} : { groupwareEnabled }),
+        ...(webdavEnabled === undefined || webdavEnabled === null ? {} : { webdavEnabled }),
+      };
+      const d =
+        Object.keys(policies).length > 0
+          ? await b.setDomainPolicies(name, policies)
+          : (await b.listDomains()).find((candidate) => candidate.name === name.trim().toLowerCase());
+      if (!d) throw new CliError(`no domain ${name}`);
+      console.log(`${d.name}\tgroupware ${onOff(d.groupwareEnabled)}\twebdav ${onOff(d.webdavEnabled)}`);
+    });
+  });
 
 const user = program.command('user').description('manage user accounts');
 user
@@ -192,6 +231,40 @@ user
       const created = await b.addAppPassword(email, label);
       console.error(`app password ${created.id} "${created.label}" of ${email} (shown only this once):`);
       console.log(created.token);
+    }),
+  );
+
+user
+  .command('policy <email>')
+  .description('show or set the service policies of an account; inherit follows its domain (SPEC §2)')
+  .option('--groupware <on|off|inherit>', 'calendars and address books (CalDAV, CardDAV)')
+  .option('--webdav <on|off|inherit>', 'the DAV tree under /webdav/')
+  .action(async (email: string, options: { groupware?: string; webdav?: string }) => {
+    const groupwareEnabled = switchOption('--groupware', options.groupware, true);
+    const webdavEnabled = switchOption('--webdav', options.webdav, true);
+    await withBackend(async (b) => {
+      const overrides = {
+        ...(groupwareEnabled === undefined ? {} : { groupwareEnabled }),
+        ...(webdavEnabled === undefined ? {} : { webdavEnabled }),
+      };
+      const p = Object.keys(overrides).length > 0 ? await b.setAccountPolicies(email, overrides) : await b.accountPolicies(email);
+      const show = (effective: boolean, override: boolean | null) => `${onOff(effective)} (${override === null ? 'domain' : 'account'})`;
+      console.log(
+        `${email}\tgroupware ${show(p.effective.groupwareEnabled, p.groupwareEnabled)}\twebdav ${show(p.effective.webdavEnabled, p.webdavEnabled)}`,
+      );
+    });
+  });
+
+program
+  .command('folder')
+  .description('manage folders')
+  .command('server-path <email> <name> <directory>')
+  .description('back a new files folder of the account with a directory of the server, under PARTAGE_SERVER_PATH_ROOTS (SPEC §5)')
+  .option('--recursive', 'serve the subdirectories too (otherwise only the top-level files)')
+  .action((email: string, name: string, directory: string, options: { recursive?: boolean }) =>
+    withBackend(async (b) => {
+      const created = await b.createServerFolder(email, { name, path: directory, recursive: options.recursive ?? false });
+      console.log(`folder ${created.owner}/${created.folder} serves ${created.path}${created.recursive ? ' recursively' : ''}`);
     }),
   );
 

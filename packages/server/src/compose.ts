@@ -20,6 +20,7 @@ import { createSmtpMailer, type Mailer } from './mailer.js';
 import { aclModule, createShareAuthorizer, NotificationTree, ProxyPrincipals, ShareService, sharingModule, SubscriptionBindings } from '@partage/sharing';
 import { principalHref, principalsModule } from './principals.js';
 import { PartageTree } from './resource-tree.js';
+import { withServicePolicies } from './service-policies.js';
 
 /** A composed server: the express app and the services behind it. */
 export interface Partage {
@@ -52,7 +53,7 @@ export async function createPartage(
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
-  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes }, galAccountHooks());
+  const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes, serverPathRoots: config.serverPathRoots }, galAccountHooks());
   const scope = galScope(db);
   const gal = new GalService(db, scope);
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
@@ -70,7 +71,7 @@ export async function createPartage(
   tree.proxies = proxies;
   const dav = createDavServer({
     tree,
-    authorizer: withDirectoryAccess(createShareAuthorizer(db)),
+    authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db)), db, database.readCache),
     locks: createLockStore(db),
     modules: [
       filesModule,

@@ -20,6 +20,7 @@ const schema = z.object({
   PARTAGE_PUBLIC_URL: z.union([z.literal(''), z.url()]).optional(),
   PARTAGE_SHARED_PREFIX: z.string().default('Shared/accounts'),
   PARTAGE_TRUSTED_PROXIES: z.string().default(''),
+  PARTAGE_SERVER_PATH_ROOTS: z.string().default(''),
   PARTAGE_MAX_XML_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   PARTAGE_MAX_XML_DEPTH: z.coerce.number().int().positive().default(64),
   PARTAGE_MAX_RESOURCE_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
@@ -49,6 +50,11 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly sharedPrefix: string;
   readonly trustedProxies: readonly string[];
+  /**
+   * Directories under which an administrator may back server-path folders (SPEC §5);
+   * none by default, which turns the feature off.
+   */
+  readonly serverPathRoots: readonly string[];
   readonly maxXmlBytes: number;
   readonly maxXmlDepth: number;
   readonly maxLockSeconds: number;
@@ -94,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.PARTAGE_PUBLIC_URL || undefined,
     sharedPrefix: c.PARTAGE_SHARED_PREFIX,
     trustedProxies: c.PARTAGE_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+    serverPathRoots: c.PARTAGE_SERVER_PATH_ROOTS.split(',').map((s) => s.trim()).filter(Boolean),
     maxXmlBytes: c.PARTAGE_MAX_XML_BYTES,
     maxXmlDepth: c.PARTAGE_MAX_XML_DEPTH,
     maxLockSeconds: c.PARTAGE_MAX_LOCK_SECONDS,

@@ -42,12 +42,8 @@ export function galScope(db: Db): GalScope {
       return readable;
     },
     hasGroupware: async (accountId: number): Promise<boolean> => {
-      const repos = repositories(db);
-      const account = await repos.accounts.findAccount(accountId);
-      if (!account) return false;
-      if (account.groupwareEnabled !== null) return account.groupwareEnabled;
-      const domains = await repos.accounts.listDomains();
-      return domains.find((d) => d.id === account.domainId)?.groupwareEnabled ?? true;
+      const [policies] = await repositories(db).accounts.effectivePolicies([accountId]);
+      return policies?.groupware ?? false;
     },
   };
 }

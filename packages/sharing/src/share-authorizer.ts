@@ -1,6 +1,6 @@
 import { dav, type ClarkName } from '@partage/dav-xml';
 import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-core';
-import { isNodeResource, type NodeResource } from '@partage/files';
+import { isNodeResource, isServerPathEntry, type NodeResource } from '@partage/files';
 import { repositories, type Db, type GrantRow } from '@partage/storage';
 import { effectiveRights } from './effective-rights.js';
 import { notificationAccountOf } from './notifications.js';
@@ -146,6 +146,8 @@ export function createShareAuthorizer(db: Db): Authorizer {
   }
 
   async function privilegesFor(ctx: RequestContext, resource: Resource, memo: Memo): Promise<ReadonlySet<ClarkName>> {
+    // An entry of a server-path folder has the rights of that folder (SPEC §5).
+    if (isServerPathEntry(resource)) return privilegesFor(ctx, resource.folder, memo);
     const principal = ctx.principal;
     if (!principal) return none;
     // The owner and the administrator need no grant, so no query (SPEC §4, rule 3).

@@ -1,5 +1,5 @@
 import { DavError, hrefOf, makeResource, type DavPath, type Resource } from '@partage/dav-core';
-import type { NodeResource, NodeResources } from '@partage/files';
+import { serverPathEntry, type NodeResource, type NodeResources } from '@partage/files';
 import { repositories, type AccountRow, type Db, type NodeRow } from '@partage/storage';
 
 /** One subscribed folder as it appears in a sharee's home. */
@@ -94,7 +94,9 @@ export class SubscriptionBindings {
       if (rest.length === 0) return this.bound(binding, homePath, binding.segments);
       const below = await repositories(this.db).nodes.pathBelowHome(binding.folder.id);
       const node = await repositories(this.db).nodes.resolvePath(binding.owner.id, [...below, ...rest]);
-      return node && this.resources.resource(node, binding.owner, [...homePath, ...segments]);
+      if (node) return this.resources.resource(node, binding.owner, [...homePath, ...segments]);
+      // Below a bound server-path folder, the members come from its directory (SPEC §5).
+      return serverPathEntry(this.bound(binding, homePath, binding.segments), rest);
     }
     const isPrefix = bindings.some(
       (b) => b.segments.length > segments.length && segments.every((s, i) => b.segments[i] === s),

@@ -1,4 +1,5 @@
 import type { AccountKind } from '@partage/storage';
+import type { AccountPolicyOverrides, NewServerFolder } from '../accounts.js';
 import { accountJson, appPasswordJson } from './representations.js';
 import { param, type Operation } from './operation.js';
 
@@ -72,6 +73,30 @@ export const accountOperations: readonly Operation[] = [
       const emails = input.body as readonly string[]; // the request validator checked it against EmailList
       const members = await input.accounts.setMembers(param(input, 'email'), emails);
       return { status: 200, body: members.map((m) => m.email) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/accounts/:email/policies',
+    access: 'self-or-admin',
+    handle: async (input) => ({ status: 200, body: await input.accounts.policies(param(input, 'email')) }),
+  },
+  {
+    method: 'put',
+    path: '/accounts/:email/policies',
+    access: 'admin',
+    handle: async (input) => {
+      const overrides = input.body as AccountPolicyOverrides; // the request validator checked it against AccountPolicyOverrides
+      return { status: 200, body: await input.accounts.setPolicies(param(input, 'email'), overrides) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/accounts/:email/server-folders',
+    access: 'admin',
+    handle: async (input) => {
+      const folder = input.body as NewServerFolder; // the request validator checked it against NewServerFolder
+      return { status: 201, body: await input.accounts.createServerFolder(param(input, 'email'), folder) };
     },
   },
   {

@@ -1,4 +1,12 @@
-import type { AccountService, NewAccount } from '../accounts.js';
+import type {
+  AccountPolicies,
+  AccountPolicyOverrides,
+  AccountService,
+  DomainPolicies,
+  NewAccount,
+  NewServerFolder,
+  ServerFolder,
+} from '../accounts.js';
 import { accountJson, domainJson, type AccountJson, type DomainJson } from './representations.js';
 
 /** A new app password with its token, which is shown only once. */
@@ -27,6 +35,10 @@ export interface AdminBackend {
   members(email: string): Promise<string[]>;
   setMembers(email: string, members: readonly string[]): Promise<string[]>;
   addAppPassword(email: string, label: string): Promise<NewAppPasswordJson>;
+  setDomainPolicies(name: string, policies: DomainPolicies): Promise<DomainJson>;
+  accountPolicies(email: string): Promise<AccountPolicies>;
+  setAccountPolicies(email: string, overrides: AccountPolicyOverrides): Promise<AccountPolicies>;
+  createServerFolder(email: string, folder: NewServerFolder): Promise<ServerFolder>;
 }
 
 /** The administration calls over an open store (no server holds it). */
@@ -50,5 +62,9 @@ export function storeAdminBackend(accounts: AccountService): AdminBackend {
     members: async (email) => emails(await accounts.members(email)),
     setMembers: async (email, members) => emails(await accounts.setMembers(email, members)),
     addAppPassword: async (email, label) => ({ ...(await accounts.addAppPassword(email, label)), label }),
+    setDomainPolicies: async (name, policies) => domainJson(await accounts.setDomainPolicies(name, policies)),
+    accountPolicies: (email) => accounts.policies(email),
+    setAccountPolicies: (email, overrides) => accounts.setPolicies(email, overrides),
+    createServerFolder: (email, folder) => accounts.createServerFolder(email, folder),
   };
 }

@@ -1,3 +1,4 @@
+import type { DomainPolicies } from '../accounts.js';
 import { domainJson } from './representations.js';
 import { param, type Operation } from './operation.js';
 
@@ -17,6 +18,15 @@ export const domainOperations: readonly Operation[] = [
     path: '/domains',
     access: 'admin',
     handle: async ({ accounts }) => ({ status: 200, body: (await accounts.listDomains()).map(domainJson) }),
+  },
+  {
+    method: 'put',
+    path: '/domains/:name/policies',
+    access: 'admin',
+    handle: async (input) => {
+      const policies = input.body as DomainPolicies; // the request validator checked it against DomainPolicies
+      return { status: 200, body: domainJson(await input.accounts.setDomainPolicies(param(input, 'name'), policies)) };
+    },
   },
   {
     method: 'delete',

@@ -66,6 +66,7 @@ const accountErrorCodes: Record<AccountError['code'], ApiErrorCode> = {
   invalid: 'invalid-request',
   'has-accounts': 'has-accounts',
   'not-a-group': 'not-a-group',
+  forbidden: 'forbidden',
 };
 
 const shareErrorCodes: Record<ShareError['code'], ApiErrorCode> = {

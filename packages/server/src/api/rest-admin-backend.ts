@@ -40,6 +40,12 @@ const domain = z.object({
   webdavEnabled: z.boolean(),
   createdAt: z.string(),
 });
+const accountPolicies = z.object({
+  groupwareEnabled: z.boolean().nullable(),
+  webdavEnabled: z.boolean().nullable(),
+  effective: z.object({ groupwareEnabled: z.boolean(), webdavEnabled: z.boolean() }),
+});
+const serverFolder = z.object({ owner: z.string(), folder: z.string(), path: z.string(), recursive: z.boolean() });
 const emails = z.array(z.string());
 const newAppPassword = z.object({ id: z.number(), label: z.string(), token: z.string() });
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -112,6 +118,10 @@ export function restAdminBackend(target: RestTarget): AdminBackend {
     members: (email) => call('GET', `${at(email)}/members`, emails),
     setMembers: (email, members) => call('PUT', `${at(email)}/members`, emails, members),
     addAppPassword: (email, label) => call('POST', `${at(email)}/app-passwords`, newAppPassword, { label }),
+    setDomainPolicies: (name, policies) => call('PUT', `/domains/${encodeURIComponent(name)}/policies`, domain, policies),
+    accountPolicies: (email) => call('GET', `${at(email)}/policies`, accountPolicies),
+    setAccountPolicies: (email, overrides) => call('PUT', `${at(email)}/policies`, accountPolicies, overrides),
+    createServerFolder: (email, folder) => call('POST', `${at(email)}/server-folders`, serverFolder, folder),
   };
 }
 

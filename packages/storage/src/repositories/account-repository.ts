@@ -7,6 +7,16 @@ export type AccountRow = Selectable<AccountTable>;
 export type DomainRow = Selectable<DomainTable>;
 export type AccountKind = AccountTable['kind'];
 
+/** The services a policy switches (SPEC §2). */
+export type PolicyService = 'groupware' | 'webdav';
+
+/** An account's effective policies: its own setting, else its domain's. */
+export interface EffectivePolicies {
+  readonly accountId: number;
+  readonly groupware: boolean;
+  readonly webdav: boolean;
+}
+
 /** Domains, accounts, group members and app passwords. */
 export class AccountRepository {
   constructor(private readonly db: Executor) {}
@@ -138,6 +148,41 @@ export class AccountRepository {
       .set({ usedBytes: sql`greatest(0, used_bytes + ${deltaBytes})` })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * The effective policies of accounts (SPEC §2: the account's setting, else its domain's),
+   * in one query. Read at every request rather than cached, so a change made through any
+   * server process holds at the next request of every process.
+   */
+  async effectivePolicies(ids: readonly number[]): Promise<EffectivePolicies[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('account')
+      .innerJoin('domain', 'domain.id', 'account.domainId')
+      .select([
+        'account.id as accountId',
+        sql<boolean>`coalesce(account.groupware_enabled, domain.groupware_enabled)`.as('groupware'),
+        sql<boolean>`coalesce(account.webdav_enabled, domain.webdav_enabled)`.as('webdav'),
+      ])
+      .where('account.id', 'in', [...new Set(ids)])
+      .execute();
+    return rows;
+  }
+
+  /** Sets a domain's policies; the ones not given stay. Undefined when there is no such domain. */
+  async setDomainPolicies(name: string, policies: { groupwareEnabled?: boolean; webdavEnabled?: boolean }): Promise<DomainRow | undefined> {
+    if (policies.groupwareEnabled === undefined && policies.webdavEnabled === undefined) return this.findDomain(name);
+    return this.db.updateTable('domain').set(policies).where('name', '=', name).returningAll().executeTakeFirst();
+  }
+
+  /** Sets an account's policy overrides (null: follow the domain); the ones not given stay. */
+  async setAccountPolicies(
+    id: number,
+    policies: { groupwareEnabled?: boolean | null; webdavEnabled?: boolean | null },
+  ): Promise<AccountRow | undefined> {
+    if (policies.groupwareEnabled === undefined && policies.webdavEnabled === undefined) return this.findAccount(id);
+    return this.db.updateTable('account').set(policies).where('id', '=', id).returningAll().executeTakeFirst();
   }
 
   async credentialsVersion(id: number): Promise<number | undefined> {

@@ -122,6 +122,9 @@ export class NodeRepository {
     folderKind: FolderKind;
     components?: string | null;
     displayName?: string | null;
+    /** A server-path folder's directory (real path) and whether it is recursive. */
+    serverPath?: string | null;
+    serverPathRecursive?: boolean;
   }): Promise<NodeRow> {
     const row = await this.db
       .insertInto('node')

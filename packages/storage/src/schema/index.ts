@@ -76,6 +76,10 @@ export interface NodeTable {
   blobId: string | null;
   createdAt: Generated<Date>;
   modifiedAt: Generated<Date>;
+  /** A server-path folder (SPEC §5): the real path of the directory that holds its members. */
+  serverPath: string | null;
+  /** Whether a server-path folder serves subdirectories too. */
+  serverPathRecursive: Generated<boolean>;
 }
 
 /** A dead property (RFC 4918 §4.2) of a node, stored as the serialized XML element. */
