@@ -53,4 +53,19 @@ describe('partage gal', () => {
     expect(added).toMatchObject({ code: 0, stdout: 'group equipe@cli.test added\n' });
     expect(await run(['gal', 'list'])).toMatchObject({ code: 0, stdout: 'equipe@cli.test/Contacts\n' });
   }, 120_000);
+
+  it('renames a member and turns members in the GAL off and on, the member cards following', async () => {
+    const cards = async () => (await run(['export', 'equipe@cli.test/Contacts'])).stdout;
+    expect(await cards()).toContain('EMAIL;TYPE=INTERNET:annuaire@cli.test');
+    expect(await run(['user', 'set', 'annuaire@cli.test', '--display-name', 'Annuaire Central'])).toMatchObject({ code: 0, stdout: 'annuaire@cli.test updated\n' });
+    expect(await cards()).toContain('FN:Annuaire Central');
+    expect(await run(['group', 'set', 'equipe@cli.test', '--no-members-in-gal'])).toMatchObject({ code: 0, stdout: 'equipe@cli.test updated\n' });
+    expect(await cards()).not.toContain('BEGIN:VCARD');
+    expect(await run(['group', 'set', 'equipe@cli.test', '--members-in-gal'])).toMatchObject({ code: 0 });
+    expect(await cards()).toContain('FN:Annuaire Central');
+    const notGroup = await run(['group', 'set', 'annuaire@cli.test', '--members-in-gal']);
+    expect(notGroup.code).toBe(2);
+    expect(notGroup.stderr).toContain('not a group');
+    expect((await run(['user', 'set', 'annuaire@cli.test'])).code).toBe(2);
+  }, 300_000);
 });

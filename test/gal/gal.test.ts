@@ -195,10 +195,29 @@ describe('a group with members in the GAL', () => {
     expect(await cardsOf()).toBe(1);
   });
 
-  it('rewrites a member card when the member name changes', async () => {
-    await server.partage.database.db.updateTable('account').set({ displayName: 'Marius Pagnol' }).where('email', '=', email('marius')).execute();
-    await server.partage.gal.accountRenamed(email('marius'));
+  it('rewrites a member card when the member name changes by PATCH', async () => {
+    const patched = await as('root', 'PATCH', `/api/v1/accounts/${email('marius')}`, JSON.stringify({ displayName: 'Marius Pagnol' }));
+    expect(patched.status).toBe(200);
+    expect(JSON.parse(patched.text)).toMatchObject({ email: email('marius'), displayName: 'Marius Pagnol' });
     const listing = await as('root', 'REPORT', `/webdav/${group}/Contacts/`, `<CR:addressbook-query ${ns}><D:prop><CR:address-data/></D:prop></CR:addressbook-query>`, { Depth: '1' });
     expect(listing.text).toContain('FN:Marius Pagnol');
+  });
+
+  it('turns members in the GAL off and on again by PATCH, removing and recreating the cards', async () => {
+    const off = await as('root', 'PATCH', `/api/v1/accounts/${group}`, JSON.stringify({ membersInGal: false }));
+    expect(off.status).toBe(200);
+    expect(await cardsOf()).toBe(0);
+    expect(JSON.parse((await as('root', 'GET', `/api/v1/accounts/${group}/gal`)).text)).toMatchObject({ membersInGal: false });
+    const on = await as('root', 'PATCH', `/api/v1/accounts/${group}`, JSON.stringify({ membersInGal: true }));
+    expect(on.status).toBe(200);
+    expect(await cardsOf()).toBe(1);
+    expect(JSON.parse((await as('root', 'GET', `/api/v1/accounts/${group}/gal`)).text)).toMatchObject({ membersInGal: true });
+  });
+
+  it('refuses membersInGal on a user, an empty PATCH and an unknown field', async () => {
+    expect((await as('root', 'PATCH', `/api/v1/accounts/${email('jean')}`, JSON.stringify({ membersInGal: true }))).status).toBe(409);
+    expect((await as('root', 'PATCH', `/api/v1/accounts/${group}`, JSON.stringify({}))).status).toBe(400);
+    expect((await as('root', 'PATCH', `/api/v1/accounts/${group}`, JSON.stringify({ colour: 'red' }))).status).toBe(400);
+    expect((await as('jean', 'PATCH', `/api/v1/accounts/${email('jean')}`, JSON.stringify({ displayName: 'Jean' }))).status).toBe(403);
   });
 });

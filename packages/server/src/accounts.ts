@@ -69,6 +69,14 @@ export interface NewAccount {
   readonly membersInGal?: boolean | undefined;
 }
 
+/** A change to an account (`AccountPatch` in `openapi.yaml`); what is undefined stays. */
+export interface AccountUpdate {
+  /** The name shown to others; null removes it. */
+  readonly displayName?: string | null | undefined;
+  /** Groups only: keep one card per member in the group's Contacts folder (SPEC §2). */
+  readonly membersInGal?: boolean | undefined;
+}
+
 /**
  * Reactions to account changes, run in the transaction of the change (STYLE §1: typed hooks
  * passed in by the composition root, such as the GAL's member cards).
@@ -78,6 +86,8 @@ export interface AccountHooks {
   readonly accountCreated?: (repos: Repositories, account: AccountRow, input: NewAccount) => Promise<void>;
   /** After the members of a group were replaced. */
   readonly membersChanged?: (repos: Repositories, group: AccountRow) => Promise<void>;
+  /** After an account was changed by {@link AccountService.update}. */
+  readonly accountUpdated?: (repos: Repositories, account: AccountRow, update: AccountUpdate) => Promise<void>;
   /** Before an account is removed (its memberships still hold). */
   readonly accountRemoving?: (repos: Repositories, account: AccountRow) => Promise<void>;
 }
@@ -184,6 +194,26 @@ export class AccountService {
 
   list(domain?: string): Promise<AccountRow[]> {
     return repositories(this.db).accounts.listAccounts(domain === undefined ? undefined : normalizeDomain(domain));
+  }
+
+  /**
+   * Changes an account's display name and, for a group, whether it keeps its members in the
+   * GAL, in one transaction with the hooks' reactions (the member cards follow).
+   */
+  async update(email: string, update: AccountUpdate): Promise<AccountRow> {
+    const account = await this.get(email);
+    if (update.membersInGal !== undefined && account.kind !== 'group') {
+      throw new AccountError('not-a-group', `${email} is not a group`);
+    }
+    if (typeof update.displayName === 'string' && update.displayName.trim() === '') {
+      throw new AccountError('invalid', 'a display name is not empty (null removes it)');
+    }
+    return withTransaction(this.db, async (repos) => {
+      if (update.displayName !== undefined) await repos.accounts.setDisplayName(account.id, update.displayName);
+      const updated = (await repos.accounts.findAccount(account.id)) ?? account;
+      await this.hooks.accountUpdated?.(repos, updated, update);
+      return updated;
+    });
   }
 
   /** Removes an account, its tree and its files. */

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { StoreBusyError } from '@partage/storage';
 import { ShareError } from '@partage/sharing';
-import { AccountError, AccountService, type NewAccount } from './accounts.js';
+import { AccountError, AccountService, type AccountUpdate, type NewAccount } from './accounts.js';
 import { storeAdminBackend, type AdminBackend } from './api/admin-backend.js';
 import { RestClientError, restAdminBackend, type RestTarget } from './api/rest-admin-backend.js';
 import type { AccountJson } from './api/representations.js';
@@ -102,6 +102,14 @@ const addAccount = (noun: string, input: NewAccount) =>
   withBackend(async (backend) => {
     const account: AccountJson = await backend.createAccount(input);
     console.log(`${noun} ${account.email} added`);
+  });
+
+/** Changes an account and prints one line naming it. */
+const updateAccount = (email: string, update: AccountUpdate) =>
+  withBackend(async (b) => {
+    if (update.displayName === undefined && update.membersInGal === undefined) throw new CliError('nothing to change');
+    const account = await b.updateAccount(email, update);
+    console.log(`${account.email} updated`);
   });
 
 const program = new Command('partage').description('Partage groupware server').showHelpAfterError();
@@ -207,6 +215,14 @@ user
       }
     }),
   );
+user
+  .command('set <email>')
+  .description("change a user's display name (the member cards of its GAL groups follow)")
+  .option('--display-name <name>', 'the name shown to others')
+  .option('--no-display-name', 'remove the display name')
+  .action((email: string, options: { displayName?: string | false }) =>
+    updateAccount(email, { displayName: options.displayName === false ? null : options.displayName }),
+  );
 user.command('remove <email>').action((email: string) =>
   withBackend(async (b) => {
     await b.removeAccount(email);
@@ -285,6 +301,15 @@ group
         displayName: options.displayName,
         ...(options.membersInGal ? { membersInGal: true } : {}),
       }),
+  );
+group
+  .command('set <email>')
+  .description("change a group's display name or whether it keeps its members in the GAL")
+  .option('--display-name <name>', 'the name shown to others')
+  .option('--members-in-gal', "keep one card per member in the group's Contacts folder, a GAL")
+  .option('--no-members-in-gal', 'remove the member cards')
+  .action((email: string, options: { displayName?: string; membersInGal?: boolean }) =>
+    updateAccount(email, { displayName: options.displayName, membersInGal: options.membersInGal }),
   );
 group
   .command('members <email> [emails...]')

@@ -1,4 +1,4 @@
-import { autocomplete, syncMemberCards, type AutocompleteMatch, type GalScope } from '@partage/contacts';
+import { autocomplete, removeMemberCards, syncMemberCards, type AutocompleteMatch, type GalScope } from '@partage/contacts';
 import { ShareError } from '@partage/sharing';
 import { repositories, withTransaction, type AccountRow, type Db, type Repositories } from '@partage/storage';
 import { AccountError, normalizeEmail, type AccountHooks } from './accounts.js';
@@ -22,8 +22,9 @@ export const maxAutocompleteResults = 50;
 
 /**
  * The account hooks of "members in the GAL" (SPEC §2): a group created with the option gets
- * its Contacts folder flagged and one card per member; membership changes and removed
- * accounts keep the cards in step, in the same transaction as the change.
+ * its Contacts folder flagged and one card per member; membership changes, renamed and removed
+ * accounts keep the cards in step, in the same transaction as the change, and the option can
+ * be turned on (cards created) or off (cards removed) later.
  *
  * @example new AccountService(db, blobStore, defaults, galAccountHooks())
  */
@@ -40,6 +41,19 @@ export function galAccountHooks(): AccountHooks {
       await resync(repos, account);
     },
     membersChanged: (repos, group) => resync(repos, group),
+    accountUpdated: async (repos, account, update) => {
+      if (update.membersInGal !== undefined) {
+        await repos.gal.setMembersInGal(account.id, update.membersInGal);
+        if (update.membersInGal) await resync(repos, account);
+        else await removeMemberCards(repos, account);
+      }
+      if (update.displayName !== undefined) {
+        for (const groupId of await repos.gal.groupsWithMember(account.id)) {
+          const group = await repos.accounts.findAccount(groupId);
+          if (group) await resync(repos, group);
+        }
+      }
+    },
     accountRemoving: async (repos, account) => {
       for (const groupId of await repos.gal.groupsWithMember(account.id)) {
         const group = await repos.accounts.findAccount(groupId);
@@ -105,20 +119,5 @@ export class GalService {
   async autocomplete(caller: AccountRow, query: string, limit: number): Promise<AutocompleteMatch[]> {
     const folders = await this.scope.readableFolders({ id: caller.id, isAdmin: caller.isAdmin });
     return autocomplete(this.db, { folders, domainId: caller.domainId }, query, Math.min(limit, maxAutocompleteResults));
-  }
-
-  /**
-   * Rewrites the member cards of an account after its display name changed, in every
-   * members-in-GAL group it belongs to. No operation renames accounts yet; whichever adds one calls this.
-   */
-  async accountRenamed(email: string): Promise<void> {
-    await withTransaction(this.db, async (repos) => {
-      const account = await repos.accounts.findAccountByEmail(normalizeEmail(email));
-      if (!account) return;
-      for (const groupId of await repos.gal.groupsWithMember(account.id)) {
-        const group = await repos.accounts.findAccount(groupId);
-        if (group) await syncMemberCards(repos, group, await repos.accounts.members(group.id));
-      }
-    });
   }
 }

@@ -6,6 +6,7 @@ import * as grants from './migrations/0004-grants.js';
 import * as calendarInstances from './migrations/0006-calendar-instances.js';
 import * as grantsVersion from './migrations/0007-grants-version.js';
 import * as gal from './migrations/0005-gal.js';
+import * as cardsSpeed from './migrations/0008-cards-speed.js';
 import * as serverPaths from './migrations/0011-policies-server-paths.js';
 import type { Database } from './schema/index.js';
 
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-calendar-instances': calendarInstances,
   '0007-grants-version': grantsVersion,
   '0005-gal': gal,
+  '0008-cards-speed': cardsSpeed,
   '0011-policies-server-paths': serverPaths,
 };
 

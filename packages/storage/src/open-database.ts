@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CamelCasePlugin, Kysely, sql, type Dialect } from 'kysely';
 import type { BlobStore } from './blob/blob-store.js';
 import { FsBlobStore } from './blob/fs-blob-store.js';
@@ -91,7 +92,8 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
       cleanups.push(() => lock.release());
       blobDir = join(dataDir, 'blobs');
     }
-    const pgliteOptions = { parsers: { [INT8_OID]: parseInt8 } };
+    // pg_trgm backs the trigram index of card values (migration 0008).
+    const pgliteOptions = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm } };
     const pglite =
       dataDir === undefined
         ? await PGlite.create(pgliteOptions)

@@ -1,5 +1,5 @@
 import type { AccountKind } from '@partage/storage';
-import type { AccountPolicyOverrides, NewServerFolder } from '../accounts.js';
+import type { AccountPolicyOverrides, AccountUpdate, NewServerFolder } from '../accounts.js';
 import { accountJson, appPasswordJson } from './representations.js';
 import { param, type Operation } from './operation.js';
 
@@ -43,6 +43,17 @@ export const accountOperations: readonly Operation[] = [
     access: 'self-or-admin',
     handle: async (input) => {
       const account = await input.accounts.get(param(input, 'email'));
+      const members = account.kind === 'group' ? await input.accounts.members(account.email) : undefined;
+      return { status: 200, body: accountJson(account, members) };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/accounts/:email',
+    access: 'admin',
+    handle: async (input) => {
+      const update = input.body as AccountUpdate; // the request validator checked it against AccountPatch
+      const account = await input.accounts.update(param(input, 'email'), update);
       const members = account.kind === 'group' ? await input.accounts.members(account.email) : undefined;
       return { status: 200, body: accountJson(account, members) };
     },

@@ -2,6 +2,7 @@ import type {
   AccountPolicies,
   AccountPolicyOverrides,
   AccountService,
+  AccountUpdate,
   DomainPolicies,
   NewAccount,
   NewServerFolder,
@@ -31,6 +32,7 @@ export interface AdminBackend {
   createAccount(input: NewAccount): Promise<AccountJson>;
   listAccounts(domain?: string): Promise<AccountJson[]>;
   removeAccount(email: string): Promise<void>;
+  updateAccount(email: string, update: AccountUpdate): Promise<AccountJson>;
   setPassword(email: string, password: string): Promise<void>;
   members(email: string): Promise<string[]>;
   setMembers(email: string, members: readonly string[]): Promise<string[]>;
@@ -58,6 +60,10 @@ export function storeAdminBackend(accounts: AccountService): AdminBackend {
     },
     listAccounts: async (domain) => (await accounts.list(domain)).map((account) => accountJson(account)),
     removeAccount: (email) => accounts.remove(email),
+    updateAccount: async (email, update) => {
+      const account = await accounts.update(email, update);
+      return accountJson(account, account.kind === 'group' ? await accounts.members(account.email) : undefined);
+    },
     setPassword: (email, password) => accounts.setPassword(email, password),
     members: async (email) => emails(await accounts.members(email)),
     setMembers: async (email, members) => emails(await accounts.setMembers(email, members)),

@@ -35,7 +35,7 @@ export interface OperationResult {
  * authorisation lives in one place.
  */
 export interface Operation {
-  readonly method: 'get' | 'post' | 'put' | 'delete';
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   readonly path: string;
   readonly access: Access;
   readonly handle: (input: OperationInput) => Promise<OperationResult>;

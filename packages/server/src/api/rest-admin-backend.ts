@@ -114,6 +114,8 @@ export function restAdminBackend(target: RestTarget): AdminBackend {
         z.array(account),
       ),
     removeAccount: (email) => call('DELETE', at(email), none),
+    updateAccount: (email, update) =>
+      call('PATCH', at(email), account, Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined))),
     setPassword: (email, password) => call('PUT', `${at(email)}/password`, none, { password }),
     members: (email) => call('GET', `${at(email)}/members`, emails),
     setMembers: (email, members) => call('PUT', `${at(email)}/members`, emails, members),

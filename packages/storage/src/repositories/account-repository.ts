@@ -136,6 +136,11 @@ export class AccountRepository {
       .execute();
   }
 
+  /** Sets the name shown to others (null: none, the email stands for it). */
+  async setDisplayName(id: number, displayName: string | null): Promise<void> {
+    await this.db.updateTable('account').set({ displayName }).where('id', '=', id).execute();
+  }
+
   async setQuota(id: number, quotaBytes: number | null): Promise<void> {
     await this.db.updateTable('account').set({ quotaBytes }).where('id', '=', id).execute();
   }

@@ -30,25 +30,28 @@ export interface CardTextPrefilter {
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function condition(eb: ExpressionBuilder<Database, 'card'>, filter: CardPrefilter): Expression<SqlBool> {
+/**
+ * The SQL condition of a prefilter on `card`. A text condition reads the matching values through
+ * `card_value`'s indexes (the folder/property/fold b-tree for equals and starts-with, the trigram
+ * index of migration 0008 for contains and ends-with) into an array the card's primary key is
+ * looked up in: a correlated EXISTS would probe every card of the address book instead.
+ */
+function condition(eb: ExpressionBuilder<Database, 'card'>, folderId: number, filter: CardPrefilter): Expression<SqlBool> {
   if (filter.kind !== 'text') {
-    const parts = filter.parts.map((p) => condition(eb, p));
+    const parts = filter.parts.map((p) => condition(eb, folderId, p));
     return filter.kind === 'anyof' ? eb.or(parts) : eb.and(parts);
   }
   const column = filter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
   const escaped = escapeLike(filter.value);
   const pattern =
     filter.matchType === 'contains' ? `%${escaped}%` : filter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`;
-  return eb.exists(
-    eb
-      .selectFrom('cardValue')
-      .select(sql.lit(1).as('one'))
-      .whereRef('cardValue.nodeId', '=', 'card.nodeId')
-      .where('cardValue.property', '=', filter.property)
-      .where((inner) =>
-        filter.matchType === 'equals' ? inner(column, '=', filter.value) : inner(column, 'like', pattern),
-      ),
-  );
+  const matching = eb
+    .selectFrom('cardValue')
+    .select('cardValue.nodeId')
+    .where('cardValue.folderId', '=', folderId)
+    .where('cardValue.property', '=', filter.property)
+    .where((inner) => (filter.matchType === 'equals' ? inner(column, '=', filter.value) : inner(column, 'like', pattern)));
+  return sql<SqlBool>`${sql.ref('card.nodeId')} = any(array(${matching}))`;
 }
 
 /** vCards and their indexed values, one card per address object node (RFC 6352 §5.1). */
@@ -75,20 +78,30 @@ export class CardRepository {
     return row?.nodeId;
   }
 
-  /** Stores a card and replaces its indexed values. */
+  /**
+   * Stores a card and replaces its indexed values, in one statement: the card's upsert, the
+   * removal of its old values and the insertion of the new ones are data-modifying CTEs of one
+   * statement (the embedded store pays a fixed cost per statement, ADR 0011). The new values'
+   * foreign key is checked at the end of the statement, once the card exists.
+   */
   async upsert(nodeId: number, folderId: number, card: NewCard, values: readonly NewCardValue[]): Promise<void> {
-    await this.db
-      .insertInto('card')
-      .values({ ...card, nodeId, folderId })
-      .onConflict((oc) => oc.column('nodeId').doUpdateSet({ ...card, folderId }))
-      .execute();
-    await this.db.deleteFrom('cardValue').where('nodeId', '=', nodeId).execute();
-    if (values.length > 0) {
-      await this.db
-        .insertInto('cardValue')
-        .values(values.map((v) => ({ ...v, nodeId, folderId })))
-        .execute();
+    const withCard = this.db
+      .with('upserted', (db) =>
+        db
+          .insertInto('card')
+          .values({ ...card, nodeId, folderId })
+          .onConflict((oc) => oc.column('nodeId').doUpdateSet({ ...card, folderId }))
+          .returning('nodeId'),
+      );
+    if (values.length === 0) {
+      await withCard.deleteFrom('cardValue').where('nodeId', '=', nodeId).execute();
+      return;
     }
+    await withCard
+      .with('removed', (db) => db.deleteFrom('cardValue').where('nodeId', '=', nodeId))
+      .insertInto('cardValue')
+      .values(values.map((v) => ({ ...v, nodeId, folderId })))
+      .execute();
   }
 
   /** Copies a card and its values to a new node (COPY). */
@@ -116,7 +129,7 @@ export class CardRepository {
    */
   findCandidates(folderId: number, prefilter: CardPrefilter | undefined): Promise<CardRow[]> {
     let query = this.db.selectFrom('card').selectAll().where('card.folderId', '=', folderId);
-    if (prefilter) query = query.where((eb) => condition(eb, prefilter));
+    if (prefilter) query = query.where((eb) => condition(eb, folderId, prefilter));
     return query.orderBy('card.nodeId').execute();
   }
 }

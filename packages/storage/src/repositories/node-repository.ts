@@ -139,13 +139,15 @@ export class NodeRepository {
   async createFile(
     values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
   ): Promise<NodeRow> {
-    const row = await this.db
+    // One statement: the change row is a CTE of the insert (the embedded store pays per statement, ADR 0011).
+    return this.db
+      .with('logged', (db) =>
+        db.insertInto('change').values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created' }),
+      )
       .insertInto('node')
       .values({ ...values, isCollection: false })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.appendChange(values.parentId, values.name, 'created');
-    return row;
   }
 
   /**
@@ -161,12 +163,18 @@ export class NodeRepository {
       .forUpdate()
       .executeTakeFirst();
     if (!before || (expectedEtag !== undefined && before.etag !== expectedEtag)) return undefined;
-    await this.db
-      .updateTable('node')
-      .set({ ...content, modifiedAt: new Date() })
-      .where('id', '=', node.id)
-      .execute();
-    if (node.parentId !== null) await this.appendChange(node.parentId, node.name, 'modified');
+    const set = { ...content, modifiedAt: new Date() };
+    const parentId = node.parentId;
+    if (parentId === null) await this.db.updateTable('node').set(set).where('id', '=', node.id).execute();
+    else {
+      // One statement with its change row (the embedded store pays per statement, ADR 0011).
+      await this.db
+        .with('logged', (db) => db.insertInto('change').values({ collectionId: parentId, memberName: node.name, changeKind: 'modified' }))
+        .updateTable('node')
+        .set(set)
+        .where('id', '=', node.id)
+        .execute();
+    }
     return before;
   }
 
