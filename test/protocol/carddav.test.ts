@@ -85,7 +85,7 @@ describe('address books', () => {
     expect(options.headers.get('dav')).toContain('addressbook');
   });
 
-  it('names the home on the principal; principal-address is not found (no card of its own)', async () => {
+  it('names the home on the principal, and its card in the directory as principal-address', async () => {
     const props = await send(
       'PROPFIND',
       `/webdav/principals/${user}/`,
@@ -93,7 +93,7 @@ describe('address books', () => {
       { Depth: '0' },
     );
     expect(props.text).toContain(`<CR:addressbook-home-set><D:href>/webdav/${user}/</D:href></CR:addressbook-home-set>`);
-    expect(props.text).toMatch(/<CR:principal-address\/><\/D:prop><D:status>HTTP\/1.1 404/);
+    expect(props.text).toMatch(/<CR:principal-address><D:href>\/webdav\/directory\/a\d+\.vcf<\/D:href><\/CR:principal-address>/);
   });
 
   it('creates an address book with an extended MKCOL and keeps its description', async () => {

@@ -3,7 +3,7 @@ import type { FolderKindSpec, NodeResources } from '@partage/files';
 import type { Db } from '@partage/storage';
 import { contactsKind } from './contacts-kind.js';
 import { defaultContactsLimits, type ContactsLimits } from './contacts-limits.js';
-import { contactsProperties } from './properties/contacts-properties.js';
+import { contactsProperties, noPrincipalAddress } from './properties/contacts-properties.js';
 import { addressbookMultigetReport } from './reports/addressbook-multiget.js';
 import { addressbookQueryReport } from './reports/addressbook-query.js';
 import { withDirectoryQuery } from './gal/directory-query.js';
@@ -40,7 +40,7 @@ export function contactsModule(options: ContactsModuleOptions): {
       features: ['addressbook'],
       properties: [
         ...contactsProperties(options.db, limits),
-        ...(options.galScope ? galProperties(options.db, options.galScope) : []),
+        ...(options.galScope ? galProperties(options.db, options.galScope) : [noPrincipalAddress]),
       ],
       reports: [
         options.galScope

@@ -14,7 +14,7 @@ import type { Db } from '@partage/storage';
 import { contactsConditions } from '../conditions.js';
 import { carddav } from '../names.js';
 import { parseAddressFilter, prefilterOf } from '../reports/parse-address-filter.js';
-import { directoryEntries } from './directory-entries.js';
+import { entriesFor } from './directory-entries.js';
 import { directoryCard, isDirectory } from './gal-directory.js';
 import type { GalScope } from './gal-scope.js';
 
@@ -64,7 +64,7 @@ export function withDirectoryQuery(base: ReportHandler, db: Db, scope: GalScope)
       const query = parsed as EitherQuery; // produced by parse() above for this very request
       if (!isDirectory(resource)) return base.run(query.book, resource, ctx, server);
       const { filter, limit, properties } = query.directory;
-      const entries = await directoryEntries(db, scope, resource.caller, { prefilter: prefilterOf(filter), filter });
+      const entries = await entriesFor(db, scope, resource.caller, { prefilter: prefilterOf(filter), filter });
       const isTruncated = limit !== undefined && entries.length > limit;
       const kept = isTruncated ? entries.slice(0, limit) : entries;
       const found = await readable(ctx, server, kept.map(directoryCard));

@@ -4,7 +4,7 @@ import { convertVcard } from '@partage/ical';
 import type { Db } from '@partage/storage';
 import { acceptedVersion } from '../address-data-request.js';
 import { carddav } from '../names.js';
-import { directoryEntries, type DirectoryEntry } from './directory-entries.js';
+import { directoryEntries, directoryView, type DirectoryEntry } from './directory-entries.js';
 import type { GalCaller, GalScope } from './gal-scope.js';
 
 /**
@@ -71,16 +71,19 @@ export function galDirectory(db: Db, scope: GalScope) {
       if (!caller || segments.length > 1) return undefined;
       const [name] = segments;
       if (name !== undefined) {
-        const [entry] = await directoryEntries(db, scope, caller, { name });
+        const [entry] = await directoryEntries(db, await directoryView(db, scope, caller), { names: [name] });
         return entry && directoryCard(entry);
       }
+      const view = () => directoryView(db, scope, caller);
       const base = makeResource({
         kind: 'gal-directory',
         path: directoryPath,
         isCollection: true,
         resourceTypes: [carddav('addressbook')],
         displayName: 'Directory',
-        ops: { children: async () => (await directoryEntries(db, scope, caller)).map(directoryCard) },
+        ops: {
+          children: async () => (await directoryEntries(db, await view())).map(directoryCard),
+        },
       });
       const directory: DirectoryResource = { ...base, kind: 'gal-directory', caller };
       return directory;

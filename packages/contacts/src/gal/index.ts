@@ -1,7 +1,7 @@
 export * from './account-card.js';
 export * from './gal-scope.js';
 export * from './gal-names.js';
-export { directoryEntries, type DirectoryEntry } from './directory-entries.js';
+export { accountEntryName, directoryEntries, directoryView, entriesFor, galEntryName, type DirectoryEntry, type DirectoryView } from './directory-entries.js';
 export * from './gal-directory.js';
 export { galProperties } from './gal-properties.js';
 export { withGalFlag } from './gal-flag.js';

@@ -11,6 +11,18 @@ import { calendarServer, carddav } from '../names.js';
 const isPrincipal = (r: Resource): r is Resource => r.kind === 'principal';
 const principalEmail = (r: Resource): string => r.path[r.path.length - 1] ?? '';
 
+/**
+ * CARDDAV:principal-address (RFC 6352 §7.1.2) where there is no directory (no GAL scope wired):
+ * accounts then have no card anywhere, so the property is reported not found. With the GAL, the
+ * directory's account cards answer it (`galProperties`).
+ */
+export const noPrincipalAddress = defineProperty({
+  name: carddav('principal-address'),
+  appliesTo: isPrincipal,
+  inAllprop: false,
+  get: async () => undefined,
+});
+
 /** The collations addressbook-query accepts (RFC 6352 §8.3). */
 export const supportedCollations = ['i;ascii-casemap', 'i;octet', 'i;unicode-casemap'] as const;
 
@@ -49,13 +61,6 @@ export function contactsProperties(db: Db, limits: ContactsLimits): PropertyHand
       appliesTo: isPrincipal,
       inAllprop: false,
       get: async (r) => el(dav('href'), [hrefOf(['webdav', principalEmail(r)], true)]),
-    }),
-    // RFC 6352 §7.1.2: accounts have no card of their own yet, so the property is reported not found.
-    defineProperty({
-      name: carddav('principal-address'),
-      appliesTo: isPrincipal,
-      inAllprop: false,
-      get: async () => undefined,
     }),
     defineProperty({
       name: carddav('address-data'),

@@ -54,6 +54,17 @@ function condition(eb: ExpressionBuilder<Database, 'card'>, folderId: number, fi
   return sql<SqlBool>`${sql.ref('card.nodeId')} = any(array(${matching}))`;
 }
 
+/** A card with its member name in its folder. */
+export interface NamedCardRow {
+  readonly nodeId: number;
+  readonly folderId: number;
+  readonly name: string;
+  readonly uid: string;
+  readonly data: string;
+}
+
+const namedColumns = ['card.nodeId', 'card.folderId', 'node.name', 'card.uid', 'card.data'] as const;
+
 /** vCards and their indexed values, one card per address object node (RFC 6352 §5.1). */
 export class CardRepository {
   constructor(private readonly db: Executor) {}
@@ -131,5 +142,41 @@ export class CardRepository {
     let query = this.db.selectFrom('card').selectAll().where('card.folderId', '=', folderId);
     if (prefilter) query = query.where((eb) => condition(eb, folderId, prefilter));
     return query.orderBy('card.nodeId').execute();
+  }
+
+  /** Like {@link findCandidates}, with each card's member name in its folder (the directory's hrefs). */
+  findNamedCandidates(folderId: number, prefilter: CardPrefilter | undefined): Promise<NamedCardRow[]> {
+    let query = this.db
+      .selectFrom('card')
+      .innerJoin('node', 'node.id', 'card.nodeId')
+      .select(namedColumns)
+      .where('card.folderId', '=', folderId);
+    if (prefilter) query = query.where((eb) => condition(eb, folderId, prefilter));
+    return query.orderBy('card.nodeId').execute();
+  }
+
+  /** The cards of a folder with these member names. */
+  byNames(folderId: number, names: readonly string[]): Promise<NamedCardRow[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('card')
+      .innerJoin('node', 'node.id', 'card.nodeId')
+      .select(namedColumns)
+      .where('node.parentId', '=', folderId)
+      .where('node.name', 'in', [...names])
+      .where('card.folderId', '=', folderId)
+      .execute();
+  }
+
+  /** The cards of these folders holding one of these UIDs (`card_folder_uid`), in no order. */
+  withUids(folderIds: readonly number[], uids: readonly string[]): Promise<NamedCardRow[]> {
+    if (folderIds.length === 0 || uids.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('card')
+      .innerJoin('node', 'node.id', 'card.nodeId')
+      .select(namedColumns)
+      .where('card.folderId', 'in', [...folderIds])
+      .where('card.uid', 'in', [...uids])
+      .execute();
   }
 }
