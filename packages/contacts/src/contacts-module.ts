@@ -6,6 +6,7 @@ import { defaultContactsLimits, type ContactsLimits } from './contacts-limits.js
 import { contactsProperties, noPrincipalAddress } from './properties/contacts-properties.js';
 import { addressbookMultigetReport } from './reports/addressbook-multiget.js';
 import { addressbookQueryReport } from './reports/addressbook-query.js';
+import { withDirectoryMultiget } from './gal/directory-multiget.js';
 import { withDirectoryQuery } from './gal/directory-query.js';
 import { galProperties } from './gal/gal-properties.js';
 import type { GalScope } from './gal/gal-scope.js';
@@ -14,7 +15,7 @@ import type { GalScope } from './gal/gal-scope.js';
 export interface ContactsModuleOptions {
   readonly db: Db;
   readonly limits?: Partial<ContactsLimits>;
-  /** The rights behind the Global Address List (SPEC §5); without it the GAL properties and directory query are absent. */
+  /** The rights behind the Global Address List (SPEC §5); without it the GAL properties and the directory's reports are absent. */
   readonly galScope?: GalScope;
 }
 
@@ -46,7 +47,9 @@ export function contactsModule(options: ContactsModuleOptions): {
         options.galScope
           ? withDirectoryQuery(addressbookQueryReport(options.db, resources), options.db, options.galScope)
           : addressbookQueryReport(options.db, resources),
-        addressbookMultigetReport(options.db, resources),
+        options.galScope
+          ? withDirectoryMultiget(addressbookMultigetReport(options.db, resources), options.db, options.galScope)
+          : addressbookMultigetReport(options.db, resources),
       ],
       methods: [],
     }),

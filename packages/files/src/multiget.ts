@@ -10,6 +10,7 @@ import {
   type PropRequest,
   type RequestContext,
   type DavServerContext,
+  type Resource,
 } from '@partage/dav-core';
 import { repositories, type Db, type NodeRow } from '@partage/storage';
 import type { NodeResources } from './node-resource.js';
@@ -43,7 +44,39 @@ function memberName(href: string, base: readonly string[]): string | undefined {
 }
 
 /**
- * Answers a multiget on a collection: the items named by href in one query whatever their
+ * Answers a multiget on any collection (RFC 4791 §7.9, RFC 6352 §8.7): `load` turns the member
+ * names the hrefs designate into the members that exist, in one call whatever their number;
+ * those the caller may read are answered with the properties asked for, every other href
+ * (unknown, elsewhere, or not readable) with 404.
+ *
+ * @example return multigetOf(directory.path, query, ctx, server, (names) => cardsNamed(names));
+ */
+export async function multigetOf(
+  collectionPath: readonly string[],
+  query: MultigetQuery,
+  ctx: RequestContext,
+  server: DavServerContext,
+  load: (names: readonly string[]) => Promise<Resource[]>,
+): Promise<DavResponse> {
+  const names = new Map<string, string>();
+  for (const href of query.hrefs) {
+    const name = memberName(href, collectionPath);
+    if (name !== undefined) names.set(href, name);
+  }
+  const wanted = [...new Set(names.values())];
+  const found = await readable(ctx, server, wanted.length === 0 ? [] : await load(wanted));
+  const foundNames = new Set(found.map((r) => r.path[r.path.length - 1]));
+  const responses = [];
+  for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));
+  for (const href of query.hrefs) {
+    const name = names.get(href);
+    if (name === undefined || !foundNames.has(name)) responses.push(statusResponse(href, 404));
+  }
+  return multistatus(responses);
+}
+
+/**
+ * Answers a multiget on a node collection: the items named by href in one query whatever their
  * number, `prefetch` loading their kind's data in bulk, the others (unknown, foreign or not
  * readable) as 404.
  */
@@ -56,23 +89,11 @@ export async function multigetResponse(
   server: DavServerContext,
   prefetch: (items: readonly NodeRow[]) => Promise<void>,
 ): Promise<DavResponse> {
-  const names = new Map<string, string>();
-  for (const href of query.hrefs) {
-    const name = memberName(href, collection.path);
-    if (name !== undefined) names.set(href, name);
-  }
-  const nodes = await repositories(db).nodes.childrenNamed(collection.node.id, [...new Set(names.values())]);
-  const items = nodes.filter((n) => !n.isCollection);
-  await prefetch(items);
-  const found = await readable(ctx, server, await resources.members(items, collection.account, collection.path));
-  const foundNames = new Set(found.map((r) => r.path[r.path.length - 1]));
-  const responses = [];
-  for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));
-  for (const href of query.hrefs) {
-    const name = names.get(href);
-    if (name === undefined || !foundNames.has(name)) responses.push(statusResponse(href, 404));
-  }
-  return multistatus(responses);
+  return multigetOf(collection.path, query, ctx, server, async (names) => {
+    const items = (await repositories(db).nodes.childrenNamed(collection.node.id, names)).filter((n) => !n.isCollection);
+    await prefetch(items);
+    return resources.members(items, collection.account, collection.path);
+  });
 }
 
 /** The properties an extended MKCOL or MKCALENDAR body sets (RFC 5689 §5.1, RFC 4791 §5.3.1). */

@@ -16,6 +16,7 @@ export * from './repositories/calendar-object-repository.js';
 export * from './repositories/card-repository.js';
 export * from './repositories/grant-repository.js';
 export * from './repositories/gal-repository.js';
+export * from './repositories/directory-repository.js';
 export * from './repositories/lock-repository.js';
 export * from './repositories/login-failure-repository.js';
 export * from './repositories/repositories.js';

@@ -5,6 +5,7 @@ import type { Db } from '@partage/storage';
 import { acceptedVersion } from '../address-data-request.js';
 import { carddav } from '../names.js';
 import { directoryEntries, directoryView, type DirectoryEntry } from './directory-entries.js';
+import { directoryChanges, directoryState, directoryToken } from './directory-sync.js';
 import type { GalCaller, GalScope } from './gal-scope.js';
 
 /**
@@ -74,6 +75,7 @@ export function galDirectory(db: Db, scope: GalScope) {
         const [entry] = await directoryEntries(db, await directoryView(db, scope, caller), { names: [name] });
         return entry && directoryCard(entry);
       }
+      // The view (the GALs the caller may read now) is computed once per request and operation.
       const view = () => directoryView(db, scope, caller);
       const base = makeResource({
         kind: 'gal-directory',
@@ -83,6 +85,8 @@ export function galDirectory(db: Db, scope: GalScope) {
         displayName: 'Directory',
         ops: {
           children: async () => (await directoryEntries(db, await view())).map(directoryCard),
+          syncToken: async () => directoryToken(db, await directoryState(db, await view())),
+          changes: async (token, limit) => directoryChanges(db, await view(), directoryPath, directoryCard, token, limit),
         },
       });
       const directory: DirectoryResource = { ...base, kind: 'gal-directory', caller };

@@ -4,7 +4,7 @@ import { renderAddressData, transformsAddressData } from '@partage/ical';
 import { repositories, type Db } from '@partage/storage';
 import { parseAddressDataRequest } from '../address-data-request.js';
 import { isAddressBook } from '../contacts-kind.js';
-import { carddav } from '../names.js';
+import { calendarServer, carddav } from '../names.js';
 import { supportedCollations } from '../properties/contacts-properties.js';
 import { accountEntryName } from './directory-entries.js';
 import { directoryPath, isDirectory, isDirectoryCard } from './gal-directory.js';
@@ -55,6 +55,12 @@ export function galProperties(db: Db, scope: GalScope): PropertyHandler[] {
         if (!account || !self || account.domainId !== self.domainId) return undefined;
         return el(dav('href'), [hrefOf([...directoryPath, accountEntryName(account.id)], false)]);
       },
+    }),
+    defineProperty({
+      name: calendarServer('getctag'),
+      appliesTo: isDirectory,
+      inAllprop: false,
+      get: async (r) => r.ops.syncToken?.(),
     }),
     defineProperty({
       name: carddav('supported-address-data'),

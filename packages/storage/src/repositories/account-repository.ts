@@ -115,16 +115,34 @@ export class AccountRepository {
     quotaBytes?: number | null;
     publicFolder?: boolean;
   }): Promise<AccountRow | undefined> {
+    // One statement with its `account_change` row (the directory's log, migration 0013).
     return this.db
-      .insertInto('account')
-      .values({ ...values, email: values.email.toLowerCase() })
-      .onConflict((oc) => oc.column('email').doNothing())
-      .returningAll()
+      .with('created', (db) =>
+        db
+          .insertInto('account')
+          .values({ ...values, email: values.email.toLowerCase() })
+          .onConflict((oc) => oc.column('email').doNothing())
+          .returningAll(),
+      )
+      .with('logged', (db) =>
+        db
+          .insertInto('accountChange')
+          .columns(['domainId', 'accountId', 'email', 'changeKind'])
+          .expression((eb) => eb.selectFrom('created').select(['domainId', 'id', 'email', sql<'created'>`'created'`.as('changeKind')])),
+      )
+      .selectFrom('created')
+      .selectAll()
       .executeTakeFirst();
   }
 
+  /** Removes an account (its nodes, grants and memberships go with it), logging it for the directory. */
   async removeAccount(id: number): Promise<void> {
-    await this.db.deleteFrom('account').where('id', '=', id).execute();
+    await this.db
+      .with('removed', (db) => db.deleteFrom('account').where('id', '=', id).returning(['id', 'domainId', 'email']))
+      .insertInto('accountChange')
+      .columns(['domainId', 'accountId', 'email', 'changeKind'])
+      .expression((eb) => eb.selectFrom('removed').select(['domainId', 'id', 'email', sql<'deleted'>`'deleted'`.as('changeKind')]))
+      .execute();
   }
 
   /** Sets a password hash and invalidates cached credentials everywhere. */
@@ -138,7 +156,13 @@ export class AccountRepository {
 
   /** Sets the name shown to others (null: none, the email stands for it). */
   async setDisplayName(id: number, displayName: string | null): Promise<void> {
-    await this.db.updateTable('account').set({ displayName }).where('id', '=', id).execute();
+    // The directory shows the name on the account's card: the change is logged with it.
+    await this.db
+      .with('renamed', (db) => db.updateTable('account').set({ displayName }).where('id', '=', id).returning(['id', 'domainId', 'email']))
+      .insertInto('accountChange')
+      .columns(['domainId', 'accountId', 'email', 'changeKind'])
+      .expression((eb) => eb.selectFrom('renamed').select(['domainId', 'id', 'email', sql<'modified'>`'modified'`.as('changeKind')]))
+      .execute();
   }
 
   async setQuota(id: number, quotaBytes: number | null): Promise<void> {

@@ -103,6 +103,21 @@ export class CardRepository {
           .values({ ...card, nodeId, folderId })
           .onConflict((oc) => oc.column('nodeId').doUpdateSet({ ...card, folderId }))
           .returning('nodeId'),
+      )
+      // The change row the node write just appended records the UID (the directory's sync, migration 0013).
+      .with('tagged', (db) =>
+        db
+          .updateTable('change')
+          .set({ uid: card.uid })
+          .where('seq', '=', (eb) =>
+            eb
+              .selectFrom('change as latest')
+              .select('latest.seq')
+              .where('latest.collectionId', '=', folderId)
+              .where('latest.memberName', '=', eb.selectFrom('node').select('node.name').where('node.id', '=', nodeId))
+              .orderBy('latest.seq', 'desc')
+              .limit(1),
+          ),
       );
     if (values.length === 0) {
       await withCard.deleteFrom('cardValue').where('nodeId', '=', nodeId).execute();
@@ -132,6 +147,12 @@ export class CardRepository {
     if (nodeIds.length === 0) return;
     await this.db.updateTable('card').set({ folderId }).where('nodeId', 'in', [...nodeIds]).execute();
     await this.db.updateTable('cardValue').set({ folderId }).where('nodeId', 'in', [...nodeIds]).execute();
+    // The `created` rows the move appended in the new folder record the UIDs (migration 0013).
+    await sql`
+      update change set uid = card.uid
+      from card join node on node.id = card.node_id
+      where card.node_id = any(${[...nodeIds]}::bigint[])
+        and change.seq = (select max(c.seq) from change c where c.collection_id = node.parent_id and c.member_name = node.name)`.execute(this.db);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Database } from '../schema/index.js';
 import { AccountRepository } from './account-repository.js';
 import { CalendarObjectRepository } from './calendar-object-repository.js';
 import { CardRepository } from './card-repository.js';
+import { DirectoryRepository } from './directory-repository.js';
 import { GalRepository } from './gal-repository.js';
 import { GrantRepository } from './grant-repository.js';
 import type { Executor } from './executor.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly cards: CardRepository;
   readonly grants: GrantRepository;
   readonly gal: GalRepository;
+  readonly directory: DirectoryRepository;
 }
 
 /** Repositories over the database or a transaction. */
@@ -33,6 +35,7 @@ export function repositories(db: Executor): Repositories {
     cards: new CardRepository(db),
     grants: new GrantRepository(db),
     gal: new GalRepository(db),
+    directory: new DirectoryRepository(db),
   };
 }
 

@@ -95,6 +95,27 @@ export interface ChangeTable {
   collectionId: Int8;
   memberName: string;
   changeKind: 'created' | 'modified' | 'deleted';
+  /** The card's UID after a `created` or `modified` change in an address book; null otherwise. */
+  uid: Generated<string | null>;
+  createdAt: Generated<Date>;
+}
+
+/** A change to an account of a domain as the directory address book shows it (migration 0013). */
+export interface AccountChangeTable {
+  seq: Generated<number>;
+  domainId: number;
+  accountId: number;
+  /** The account's email (the UID of its generated card derives from it); kept after removal. */
+  email: string;
+  changeKind: 'created' | 'modified' | 'deleted';
+  createdAt: Generated<Date>;
+}
+
+/** A random key shared by the server processes, by use (migration 0013). */
+export interface ServerSecretTable {
+  name: string;
+  /** Hexadecimal. */
+  secret: string;
   createdAt: Generated<Date>;
 }
 
@@ -193,6 +214,8 @@ export interface Database {
   node: NodeTable;
   deadProperty: DeadPropertyTable;
   change: ChangeTable;
+  accountChange: AccountChangeTable;
+  serverSecret: ServerSecretTable;
   davLock: DavLockTable;
   loginFailure: LoginFailureTable;
   blobChunk: BlobChunkTable;
