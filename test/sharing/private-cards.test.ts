@@ -147,6 +147,18 @@ describe('private and confidential cards (SPEC §4)', () => {
     expect((await as('secretariat', 'GET', copy)).text).toContain('claire@cabinet.test');
   });
 
+  it('leaves a private card out of the export of the address book and reduces a confidential one', async () => {
+    const exported = await as('francois', 'GET', `${book}/`);
+    expect(exported.status).toBe(200);
+    expect(exported.text).toContain('FN:Paul Public');
+    expect(exported.text).not.toContain('Pierre');
+    expect(exported.text).toContain('FN:Claire Confidentielle');
+    expect(exported.text).not.toContain('claire@cabinet.test');
+    const whole = await as('secretariat', 'GET', `${book}/`);
+    expect(whole.text).toContain('FN:Pierre Privé');
+    expect(whole.text).toContain('claire@cabinet.test');
+  });
+
   it("removes a card from a sharee's next sync when it becomes private, and brings it back when public again", async () => {
     expect((await putIos('jean', `${book}/later.vcf`, iosCard('later', 'PUBLIC', 'Léa Later', 'lea@cabinet.test'))).status).toBe(201);
     const token = tokenOf((await as('francois', 'REPORT', `${book}/`, syncBody(''), { Depth: '1' })).text);
