@@ -1,4 +1,4 @@
-import { matchesAddressFilter, type AddressFilter } from '@partage/ical';
+import { matchesAddressFilter, reduceConfidentialCard, type AddressFilter } from '@partage/ical';
 import { repositories, type CardPrefilter, type Db } from '@partage/storage';
 import { accountCard, accountCardUid, etagOfText } from './account-card.js';
 import type { GalCaller, GalScope } from './gal-scope.js';
@@ -27,7 +27,8 @@ const cardName = /^g(\d+)\.vcf$/;
  * The directory of a caller (RFC 6352 §6.4): the cards of every GAL it may read, then one
  * generated card per account of its domain, without repeating a UID (a members-in-GAL card
  * and its account's card share one). GAL cards come through the indexed prefilter; the exact
- * filter then applies to every entry.
+ * filter then applies to every entry. Private cards are left out and confidential ones reduced
+ * in the GALs whose restricted cards the caller may not see.
  */
 export async function directoryEntries(db: Db, scope: GalScope, caller: GalCaller, selection: DirectorySelection = {}): Promise<DirectoryEntry[]> {
   const repos = repositories(db);
@@ -47,7 +48,14 @@ export async function directoryEntries(db: Db, scope: GalScope, caller: GalCalle
         wantsCard === undefined
           ? await repos.cards.findCandidates(folder.folderId, selection.prefilter)
           : (await repos.cards.byNodes([Number(wantsCard)])).filter((r) => r.folderId === folder.folderId);
-      for (const row of rows) keep({ name: `g${row.nodeId}.vcf`, uid: row.uid, data: row.data, etag: etagOfText(row.data) });
+      // Private cards are never found by those who may not see them, confidential ones show
+      // reduced, and the filter sees only what is shown (SPEC §4, ADR 0017).
+      for (const row of rows) {
+        const classification = folder.seesRestricted ? null : row.classification;
+        if (classification === 'PRIVATE') continue;
+        const data = classification === 'CONFIDENTIAL' ? reduceConfidentialCard(row.data) : row.data;
+        keep({ name: `g${row.nodeId}.vcf`, uid: row.uid, data, etag: etagOfText(data) });
+      }
     }
   }
   if (selection.name === undefined || wantsAccount !== undefined) {
