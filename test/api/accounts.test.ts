@@ -205,7 +205,7 @@ describe('undocumented API paths', () => {
   it('answers 404 not-found for an unknown path and 405 for an unknown method', async () => {
     const unknown = await call('GET', '/nothing-here', admin);
     expect([unknown.status, errorCode(unknown.body)]).toEqual([404, 'not-found']);
-    const method = await call('PATCH', `/accounts/${alice}`, admin, {});
+    const method = await call('PUT', `/accounts/${alice}`, admin, {});
     expect([method.status, errorCode(method.body)]).toEqual([405, 'method-not-allowed']);
     expect(method.headers.get('allow')).toMatch(/GET/i);
   });

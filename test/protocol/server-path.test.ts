@@ -153,6 +153,13 @@ describe('WebDAV on a recursive server-path folder', () => {
     // Out of the folder: refused, the file stays.
     expect((await dav('MOVE', `${folder}/made/moved.txt`, undefined, { Destination: `${server.url}/webdav/${jean}/Documents/moved.txt` })).status).toBe(403);
     expect(await readFile(join(shared, 'made', 'moved.txt'), 'utf8')).toBe('to move');
+    // Into the folder from a stored one: refused too, the stored file stays.
+    expect((await dav('PUT', `/webdav/${jean}/Documents/stored.txt`, 'stored')).status).toBe(201);
+    for (const destination of [`${folder}/stored.txt`, `${folder}/made/stored.txt`]) {
+      expect((await dav('MOVE', `/webdav/${jean}/Documents/stored.txt`, undefined, { Destination: `${server.url}${destination}` })).status).toBe(403);
+    }
+    expect((await dav('GET', `/webdav/${jean}/Documents/stored.txt`)).text).toBe('stored');
+    await expect(stat(join(shared, 'stored.txt'))).rejects.toThrow();
   });
 
   it('refuses dead properties on its entries', async () => {

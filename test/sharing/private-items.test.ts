@@ -96,6 +96,18 @@ describe('private and confidential items (SPEC §4)', () => {
     expect((await as('jean', 'GET', `${calendar}/confidential.ics`)).status).toBe(200);
   });
 
+  it('leaves private items out of the export of the calendar and reduces confidential ones', async () => {
+    const exported = await as('francois', 'GET', `${calendar}/`);
+    expect(exported.status).toBe(200);
+    expect(exported.text).toContain('SUMMARY:Réunion');
+    expect(exported.text).not.toContain('Médecin');
+    expect(exported.text).not.toContain('Entretien');
+    expect(exported.text).toContain('SUMMARY:Busy');
+    const whole = await as('secretariat', 'GET', `${calendar}/`);
+    expect(whole.text).toContain('Médecin');
+    expect(whole.text).toContain('Entretien');
+  });
+
   it('counts private items as busy in free/busy', async () => {
     const body = '<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav"><C:time-range start="20261210T000000Z" end="20261211T000000Z"/></C:free-busy-query>';
     expect((await as('francois', 'REPORT', `${calendar}/`, body, { Depth: '1' })).text).toContain('FREEBUSY;FBTYPE=BUSY:20261210T100000Z/20261210T110000Z');

@@ -52,7 +52,9 @@ export function clientOf(server: TestServer): Client {
 
 export const ics = (uid: string, classification: string, summary: string) =>
   ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//rights//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20270101T000000Z', 'DTSTART:20270110T100000Z', 'DTEND:20270110T110000Z', `CLASS:${classification}`, `SUMMARY:${summary}`, `DESCRIPTION:details of ${classification}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-export const vcf = (uid: string, name: string) => ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${name}`, `N:${name};;;;`, 'END:VCARD', ''].join('\r\n');
+/** A vCard 3.0; with a classification, its CLASS and a NOTE that only those who see it whole may read. */
+export const vcf = (uid: string, name: string, classification?: string) =>
+  ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${name}`, `N:${name};;;;`, ...(classification === undefined ? [] : [`CLASS:${classification}`, `NOTE:details of ${classification}`]), 'END:VCARD', ''].join('\r\n');
 
 /** Builds a random world through the services and the REST API; returns the model of it. */
 export async function buildWorld(server: TestServer, client: Client, seed: number): Promise<{ world: World; callers: ModelCaller[] }> {
@@ -99,6 +101,10 @@ export async function buildWorld(server: TestServer, client: Client, seed: numbe
         return { folder: 'Calendar', name: `${c.toLowerCase()}.ics`, classification: c, body: ics(uid, c, `summary ${uid}`), contentType: 'text/calendar' };
       }),
       { folder: 'Contacts', name: 'card.vcf', classification: 'PUBLIC', body: vcf(tag(), `Card ${counter}`), contentType: 'text/vcard' },
+      ...(['PRIVATE', 'CONFIDENTIAL'] as const).map((c) => {
+        const uid = tag();
+        return { folder: 'Contacts', name: `${c.toLowerCase()}.vcf`, classification: c, body: vcf(uid, `Card ${uid}`, c), contentType: 'text/vcard' };
+      }),
     ];
     const owner: ModelOwner = { account, folders, items, grants: [] };
     expect((await client.send(adminEmail, 'MKCOL', `/webdav/${account.email}/Documents/Sub/`)).status).toBe(201);

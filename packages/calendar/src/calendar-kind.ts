@@ -3,7 +3,7 @@ import { DavError, type Resource } from '@partage/dav-core';
 import { isNodeResource, propertiesToSet, type FolderKindSpec, type NodeResource } from '@partage/files';
 import { Readable } from 'node:stream';
 import { repositories, type Db } from '@partage/storage';
-import { componentTypes, mergeCalendars } from '@partage/ical';
+import { componentTypes, mergeCalendars, reduceConfidential } from '@partage/ical';
 import { calendarContent } from './calendar-content.js';
 import type { CalendarLimits } from './calendar-limits.js';
 import { caldav } from './names.js';
@@ -61,9 +61,12 @@ export function calendarKind(db: Db, limits: CalendarLimits): FolderKindSpec {
     newFolder: newCalendar,
     exportFolder: {
       contentType: 'text/calendar; charset=utf-8',
-      read: async (folder) => {
+      read: async (folder, members) => {
         const rows = await repositories(db).calendarObjects.findCandidates(folder.id, undefined, undefined);
-        return Readable.from([Buffer.from(mergeCalendars(rows.map((r) => r.data)), 'utf8')]);
+        const shown = rows.flatMap((r) =>
+          members?.hidden.has(r.nodeId) ? [] : [members?.restricted.has(r.nodeId) ? reduceConfidential(r.data) : r.data],
+        );
+        return Readable.from([Buffer.from(mergeCalendars(shown), 'utf8')]);
       },
     },
     accepts: asksForCalendar,

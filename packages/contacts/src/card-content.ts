@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { davConditions, hrefOf } from '@partage/dav-core';
 import { readTextBody, type ItemContent } from '@partage/files';
-import { convertVcard, indexFold, InvalidAddressData, parseVcard, type VcardSummary } from '@partage/ical';
+import { convertVcard, indexFold, InvalidAddressData, parseVcard, reduceConfidentialCard, type VcardSummary } from '@partage/ical';
 import { repositories, type Db, type NewCardValue } from '@partage/storage';
 import { acceptedVersion } from './address-data-request.js';
 import { contactsConditions } from './conditions.js';
@@ -62,7 +62,7 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
           await repos.cards.upsert(
             node.id,
             target.folder.id,
-            { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, data: text },
+            { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, classification: summary.classification, data: text },
             indexedValues(summary),
           );
         },
@@ -72,6 +72,10 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
     read: async (node) => {
       const row = await repositories(db).cards.byNode(node.id);
       return Readable.from([Buffer.from(row?.data ?? '', 'utf8')]);
+    },
+    readRestricted: async (node) => {
+      const row = await repositories(db).cards.byNode(node.id);
+      return Buffer.from(row ? reduceConfidentialCard(row.data) : '', 'utf8');
     },
     copy: async (repos, from, to) => {
       if (to.parentId !== null) await repos.cards.copy(from.id, to.id, to.parentId);

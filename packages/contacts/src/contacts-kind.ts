@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { childElements, dav, type XmlElement } from '@partage/dav-xml';
 import type { Resource } from '@partage/dav-core';
 import { isNodeResource, propertiesToSet, type FolderKindSpec, type NodeResource } from '@partage/files';
+import { reduceConfidentialCard } from '@partage/ical';
 import { repositories, type Db } from '@partage/storage';
 import { cardContent } from './card-content.js';
 import type { ContactsLimits } from './contacts-limits.js';
@@ -37,9 +38,15 @@ export function contactsKind(db: Db, limits: ContactsLimits): FolderKindSpec {
     }),
     exportFolder: {
       contentType: 'text/vcard; charset=utf-8',
-      read: async (folder) => {
+      read: async (folder, members) => {
         const rows = await repositories(db).cards.findCandidates(folder.id, undefined);
-        return Readable.from(rows.map((r) => Buffer.from(r.data.endsWith('\n') ? r.data : `${r.data}\r\n`, 'utf8')));
+        return Readable.from(
+          rows.flatMap((r) => {
+            if (members?.hidden.has(r.nodeId)) return [];
+            const data = members?.restricted.has(r.nodeId) ? reduceConfidentialCard(r.data) : r.data;
+            return [Buffer.from(data.endsWith('\n') ? data : `${data}\r\n`, 'utf8')];
+          }),
+        );
       },
     },
     accepts: asksForAddressBook,

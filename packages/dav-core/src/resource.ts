@@ -32,6 +32,16 @@ export interface ChangeSet {
   readonly truncated: boolean;
 }
 
+/**
+ * The members of a collection the caller may not see whole, by member name: what a
+ * collection's generated content (a folder exported as one document) leaves out or shows
+ * reduced, as listings do (SPEC §4).
+ */
+export interface MemberVisibility {
+  readonly hidden: ReadonlySet<string>;
+  readonly restricted: ReadonlySet<string>;
+}
+
 /** A byte range, inclusive at both ends. */
 export interface ByteRange {
   readonly start: number;
@@ -46,8 +56,11 @@ export interface ByteRange {
 export interface ResourceOps {
   /** Members of a collection. */
   children?(): Promise<Resource[]>;
-  /** The entity body, or a range of it. */
-  read?(range?: ByteRange): Promise<Readable>;
+  /**
+   * The entity body, or a range of it. A collection's generated content gets the visibility
+   * of its members for the caller, and leaves out or reduces them accordingly.
+   */
+  read?(range?: ByteRange, members?: MemberVisibility): Promise<Readable>;
   /**
    * Another representation of the content for a GET's `Accept` header (a vCard 3.0 card
    * asked for as 4.0, RFC 6352 §6.3.2.1); undefined when the stored one will do.

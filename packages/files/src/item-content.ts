@@ -57,6 +57,12 @@ export interface ItemContent {
   represent?(node: NodeRow, accept: string): Promise<{ readonly contentType: string; readonly body: Buffer } | undefined>;
 }
 
+/** The items of a folder an export leaves out or reduces for the caller, by node id. */
+export interface ExportVisibility {
+  readonly hidden: ReadonlySet<number>;
+  readonly restricted: ReadonlySet<number>;
+}
+
 /** A folder kind: how its collections look and how its items are stored (STYLE §1: one module each). */
 export interface FolderKindSpec {
   readonly kind: FolderKind;
@@ -71,8 +77,11 @@ export interface FolderKindSpec {
    * DavError for a body it refuses.
    */
   readonly newFolder?: (body: XmlElement | undefined) => { components: string | null; properties: XmlElement[] };
-  /** GET on a folder of this kind: the whole folder as one document (a calendar as one `.ics`). */
-  readonly exportFolder?: { readonly contentType: string; read(folder: NodeRow): Promise<Readable> };
+  /**
+   * GET on a folder of this kind: the whole folder as one document (a calendar as one `.ics`),
+   * without the `hidden` items and with the `restricted` ones reduced (node ids, SPEC §4).
+   */
+  readonly exportFolder?: { readonly contentType: string; read(folder: NodeRow, members?: ExportVisibility): Promise<Readable> };
   /** Whether an extended MKCOL body asks for a folder of this kind (its resourcetype). */
   readonly accepts?: (body: XmlElement) => boolean;
 }

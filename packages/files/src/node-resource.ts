@@ -127,7 +127,16 @@ export class NodeResources {
     const exported = spec.exportFolder;
     return {
       ...collection,
-      ...(exported ? { read: () => exported.read(node) } : {}),
+      ...(exported
+        ? {
+            read: async (_range, members) => {
+              if (!members || (members.hidden.size === 0 && members.restricted.size === 0)) return exported.read(node);
+              const named = await repositories(store.db).nodes.childrenNamed(node.id, [...members.hidden, ...members.restricted]);
+              const ids = (names: ReadonlySet<string>) => new Set(named.filter((n) => names.has(n.name)).map((n) => n.id));
+              return exported.read(node, { hidden: ids(members.hidden), restricted: ids(members.restricted) });
+            },
+          }
+        : {}),
       createMember: (name, body, meta) => createItem(store, spec, node, path, account, name, body, meta),
       ...(spec.allowsSubcollections
         ? { createCollection: (name, body) => createCollection(store, node, account, name, spec, body) }

@@ -24,6 +24,10 @@ export interface Transfer {
  */
 export async function transfer(store: NodeStore, t: Transfer, kindOf: (folder: NodeResource) => FolderKindSpec): Promise<void> {
   validateMemberName(t.name);
+  // A server-path folder takes its members from its directory, never nodes (SPEC §5).
+  if (t.target.kind === 'server-path' || (isNodeResource(t.target) && t.target.node.serverPath !== null)) {
+    throw new DavError(403, undefined, 'COPY and MOVE stay within the same server-path folder');
+  }
   if (!isNodeResource(t.target) || !t.target.node.isCollection) {
     throw new DavError(502, undefined, 'the destination is not a folder of this server');
   }

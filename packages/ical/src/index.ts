@@ -32,6 +32,7 @@ export { mergeCalendars, splitCalendar } from './merge-calendars.js';
 export { InvalidAddressData } from './vcard/invalid-address-data.js';
 export { parseVcard, type VcardSummary } from './vcard/parse-vcard.js';
 export { convertVcard } from './vcard/convert-vcard.js';
+export { reduceConfidentialCard } from './vcard/reduce-confidential-card.js';
 export { renderAddressData, transformsAddressData, type AddressDataRequest } from './vcard/render-address-data.js';
 export {
   matchesAddressFilter,

@@ -1,6 +1,6 @@
-import type { GalCaller, GalScope } from '@partage/contacts';
+import type { GalCaller, GalScope, ReadableGal } from '@partage/contacts';
 import { effectiveRights, grantOf, type Grant } from '@partage/sharing';
-import { repositories, type Db, type GalFolderRow } from '@partage/storage';
+import { repositories, type Db } from '@partage/storage';
 
 /**
  * The GAL's view of the rights model (SPEC §4, §5): a GAL is found by every account whose
@@ -12,19 +12,19 @@ import { repositories, type Db, type GalFolderRow } from '@partage/storage';
  */
 export function galScope(db: Db): GalScope {
   return {
-    readableFolders: async (caller: GalCaller): Promise<GalFolderRow[]> => {
+    readableFolders: async (caller: GalCaller): Promise<ReadableGal[]> => {
       const repos = repositories(db);
       const all = await repos.gal.list();
-      if (caller.isAdmin || all.length === 0) return all;
+      if (caller.isAdmin || all.length === 0) return all.map((folder) => ({ ...folder, seesRestricted: true }));
       const facts = await repos.grants.callerFacts(caller.id);
       if (!facts) return [];
       const who = { accountId: caller.id, groupIds: new Set(facts.groupIds), domainId: facts.domainId, isAdmin: false };
       const grants = new Map<number, Grant[]>();
       const isPublicGroup = new Map<number, boolean>();
-      const readable: GalFolderRow[] = [];
+      const readable: ReadableGal[] = [];
       for (const folder of all) {
         if (folder.ownerId === caller.id) {
-          readable.push(folder);
+          readable.push({ ...folder, seesRestricted: true });
           continue;
         }
         if (!grants.has(folder.ownerId)) {
@@ -37,7 +37,8 @@ export function galScope(db: Db): GalScope {
           folderChain: await repos.nodes.folderChain(folder.folderId),
           ownerIsPublicGroup: isPublicGroup.get(folder.ownerId) ?? false,
         };
-        if (effectiveRights(who, target, grants.get(folder.ownerId) ?? []).has('read')) readable.push(folder);
+        const rights = effectiveRights(who, target, grants.get(folder.ownerId) ?? []);
+        if (rights.has('read')) readable.push({ ...folder, seesRestricted: rights.has('admin') });
       }
       return readable;
     },

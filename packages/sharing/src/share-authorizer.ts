@@ -36,7 +36,7 @@ interface Memo {
   readonly homes: Map<number, Promise<boolean>>;
   /** DAV privileges of the items of a folder (before classification), by folder id. */
   readonly folderPrivileges: Map<number, Promise<ReadonlySet<ClarkName>>>;
-  /** Private and confidential objects by calendar folder id. */
+  /** Private and confidential items by calendar or address book folder id. */
   readonly restricted: Map<number, Promise<Map<number, string>>>;
 }
 const memoKey = Symbol('sharing');
@@ -125,18 +125,24 @@ export function createShareAuthorizer(db: Db): Authorizer {
   }
 
   /**
-   * Classifications of the calendar items of other accounts among `resources`: one query per
-   * calendar and request, kept for the rest of the request (a query's calendar-data asks
-   * again for each object it renders).
+   * Classifications of the calendar objects and cards of other accounts among `resources`
+   * (iCalendar CLASS, vCard 3.0 CLASS): one query per calendar or address book and request,
+   * kept for the rest of the request (a query's calendar-data or address-data asks again for
+   * each item it renders).
    */
   async function classificationsOf(ctx: RequestContext, memo: Memo, resources: readonly Resource[]): Promise<Map<number, string>> {
     const items = resources.flatMap((r) =>
-      isNodeResource(r) && !r.isCollection && r.folderKind === 'calendar' && r.account.id !== ctx.principal?.id && r.node.parentId !== null
-        ? [{ id: r.node.id, folderId: r.node.parentId }]
+      isNodeResource(r) && !r.isCollection && (r.folderKind === 'calendar' || r.folderKind === 'contacts') &&
+      r.account.id !== ctx.principal?.id && r.node.parentId !== null
+        ? [{ id: r.node.id, folderId: r.node.parentId, isCard: r.folderKind === 'contacts' }]
         : [],
     );
-    const folderIds = [...new Set(items.map((i) => i.folderId))];
-    const restricted = await Promise.all(folderIds.map((id) => once(memo.restricted, id, () => repos().calendarObjects.restrictedIn([id]))));
+    const folders = new Map(items.map((i) => [i.folderId, i.isCard]));
+    const restricted = await Promise.all(
+      [...folders].map(([id, isCard]) =>
+        once(memo.restricted, id, () => (isCard ? repos().cards.restrictedIn([id]) : repos().calendarObjects.restrictedIn([id]))),
+      ),
+    );
     const result = new Map<number, string>();
     for (const byNode of restricted) for (const { id } of items) {
       const classification = byNode.get(id);

@@ -8,6 +8,7 @@ import * as grantsVersion from './migrations/0007-grants-version.js';
 import * as gal from './migrations/0005-gal.js';
 import * as cardsSpeed from './migrations/0008-cards-speed.js';
 import * as serverPaths from './migrations/0011-policies-server-paths.js';
+import * as cardClass from './migrations/0012-card-class.js';
 import * as directory from './migrations/0013-directory.js';
 import type { Database } from './schema/index.js';
 
@@ -25,6 +26,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-gal': gal,
   '0008-cards-speed': cardsSpeed,
   '0011-policies-server-paths': serverPaths,
+  '0012-card-class': cardClass,
   '0013-directory': directory,
 };
 

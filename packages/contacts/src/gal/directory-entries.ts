@@ -1,7 +1,7 @@
-import { matchesAddressFilter, type AddressFilter } from '@partage/ical';
-import { repositories, type AccountRow, type CardPrefilter, type Db, type GalFolderRow, type NamedCardRow } from '@partage/storage';
+import { matchesAddressFilter, reduceConfidentialCard, type AddressFilter } from '@partage/ical';
+import { repositories, type AccountRow, type CardPrefilter, type Db, type NamedCardRow } from '@partage/storage';
 import { accountCard, accountCardUid, etagOfText } from './account-card.js';
-import type { GalCaller, GalScope } from './gal-scope.js';
+import type { GalCaller, GalScope, ReadableGal } from './gal-scope.js';
 
 /** One card of the directory address book: the generated card of an account of the domain, or a GAL card. */
 export interface DirectoryEntry {
@@ -23,7 +23,7 @@ export interface DirectoryEntry {
 export interface DirectoryView {
   readonly caller: GalCaller;
   readonly domainId: number | undefined;
-  readonly folders: readonly GalFolderRow[];
+  readonly folders: readonly ReadableGal[];
   /** The accounts of the domain (loaded once per view). */
   accounts(): Promise<readonly AccountRow[]>;
 }
@@ -54,14 +54,17 @@ export function accountEntry(account: AccountRow): DirectoryEntry {
   return { name: accountEntryName(account.id), uid: accountCardUid(account.email), data, etag: etagOfText(data), rank: 0 };
 }
 
-/** The entry of a GAL card, from the GAL at `rank`. */
-export const galEntry = (row: NamedCardRow, rank: number): DirectoryEntry => ({
-  name: galEntryName(row.folderId, row.name),
-  uid: row.uid,
-  data: row.data,
-  etag: etagOfText(row.data),
-  rank,
-});
+/**
+ * The entry of a GAL card, from the GAL at `rank`, as the caller may see it: none for a private
+ * card and a reduced one for a confidential card, unless the caller sees the GAL's restricted
+ * cards whole (SPEC §4, ADR 0017).
+ */
+export function galEntry(row: NamedCardRow, rank: number, seesRestricted: boolean): DirectoryEntry | undefined {
+  const classification = seesRestricted ? null : row.classification;
+  if (classification === 'PRIVATE') return undefined;
+  const data = classification === 'CONFIDENTIAL' ? reduceConfidentialCard(row.data) : row.data;
+  return { name: galEntryName(row.folderId, row.name), uid: row.uid, data, etag: etagOfText(data), rank };
+}
 
 /** The directory's sources for a caller, as the rights and its domain stand now. */
 export async function directoryView(db: Db, scope: GalScope, caller: GalCaller): Promise<DirectoryView> {
@@ -80,13 +83,21 @@ export async function directoryView(db: Db, scope: GalScope, caller: GalCaller):
 /** The rank of each GAL of a view (1 for the first). */
 const ranksOf = (view: DirectoryView): Map<number, number> => new Map(view.folders.map((f, i) => [f.folderId, i + 1]));
 
+/** Whether the caller of a view sees the private and confidential cards of a GAL whole. */
+export const seesRestrictedIn = (view: DirectoryView, folderId: number): boolean =>
+  view.folders.find((f) => f.folderId === folderId)?.seesRestricted ?? false;
+
+/** The entries of GAL rows as the caller of a view may see them. */
+export const galEntriesOf = (view: DirectoryView, rows: readonly NamedCardRow[], rankOf: (folderId: number) => number): DirectoryEntry[] =>
+  rows.flatMap((row) => galEntry(row, rankOf(row.folderId), seesRestrictedIn(view, row.folderId)) ?? []);
+
 /** Every entry of the view holding one of these UIDs, shown or not, by rank. */
 export async function entriesWithUids(db: Db, view: DirectoryView, uids: ReadonlySet<string>): Promise<DirectoryEntry[]> {
   if (uids.size === 0) return [];
   const ranks = ranksOf(view);
   const accounts = (await view.accounts()).map(accountEntry).filter((e) => uids.has(e.uid));
   const cards = await repositories(db).cards.withUids([...ranks.keys()], [...uids]);
-  const gal = cards.map((row) => galEntry(row, ranks.get(row.folderId) ?? 0));
+  const gal = galEntriesOf(view, cards, (folderId) => ranks.get(folderId) ?? 0);
   return [...accounts, ...gal.sort((a, b) => a.rank - b.rank)];
 }
 
@@ -116,7 +127,7 @@ async function candidatesOf(db: Db, view: DirectoryView, selection: DirectorySel
     const accounts = (await view.accounts()).map(accountEntry);
     const gal: DirectoryEntry[] = [];
     for (const [folderId, rank] of ranks) {
-      for (const row of await repos.cards.findNamedCandidates(folderId, selection.prefilter)) gal.push(galEntry(row, rank));
+      gal.push(...galEntriesOf(view, await repos.cards.findNamedCandidates(folderId, selection.prefilter), () => rank));
     }
     return [...accounts, ...gal];
   }
@@ -130,7 +141,7 @@ async function candidatesOf(db: Db, view: DirectoryView, selection: DirectorySel
   const accounts = accountIds.size === 0 ? [] : (await view.accounts()).filter((a) => accountIds.has(a.id)).map(accountEntry);
   const gal: DirectoryEntry[] = [];
   for (const [folderId, names] of galNames) {
-    for (const row of await repos.cards.byNames(folderId, names)) gal.push(galEntry(row, ranks.get(folderId) ?? 0));
+    gal.push(...galEntriesOf(view, await repos.cards.byNames(folderId, names), () => ranks.get(folderId) ?? 0));
   }
   return [...accounts, ...gal.sort((a, b) => a.rank - b.rank)];
 }

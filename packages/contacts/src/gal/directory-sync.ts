@@ -7,7 +7,7 @@ import {
   accountEntryName,
   directoryEntries,
   entriesWithUids,
-  galEntry,
+  galEntriesOf,
   galEntryName,
   shownOf,
   type DirectoryEntry,
@@ -168,8 +168,7 @@ export async function directoryChanges(
     for (const name of names ?? []) if (!before.has(galEntryName(folderId, name))) touch(galEntryName(folderId, name), undefined, rank);
     if (!rankNow.has(folderId)) continue;
     const rows = names ? await repos.cards.byNames(folderId, names) : await repos.cards.findNamedCandidates(folderId, undefined);
-    for (const row of rows) {
-      const entry = galEntry(row, rankNow.get(folderId) ?? 0);
+    for (const entry of galEntriesOf(view, rows, () => rankNow.get(folderId) ?? 0)) {
       // Read whole (a new order), a card the log did not name at the token's position came since.
       if (!before.has(entry.name)) touch(entry.name, undefined, rank);
       current.set(entry.name, entry);
@@ -177,8 +176,7 @@ export async function directoryChanges(
   }
   for (const { folderId } of now.folders) {
     if (seqThen.has(folderId)) continue;
-    for (const row of await repos.cards.findNamedCandidates(folderId, undefined)) {
-      const entry = galEntry(row, rankNow.get(folderId) ?? 0);
+    for (const entry of galEntriesOf(view, await repos.cards.findNamedCandidates(folderId, undefined), () => rankNow.get(folderId) ?? 0)) {
       touch(entry.name, undefined, 0);
       current.set(entry.name, entry);
     }

@@ -1,5 +1,6 @@
 import { indexFold } from '@partage/ical';
-import { repositories, type AccountRow, type Db, type GalFolderRow, type GalValueMatch } from '@partage/storage';
+import { repositories, type AccountRow, type Db, type GalValueMatch } from '@partage/storage';
+import type { ReadableGal } from './gal-scope.js';
 
 /** One suggestion for a recipient field. */
 export interface AutocompleteMatch {
@@ -13,7 +14,7 @@ export interface AutocompleteMatch {
 
 /** What to search: the caller's readable GALs and its domain. */
 export interface AutocompleteScope {
-  readonly folders: readonly GalFolderRow[];
+  readonly folders: readonly ReadableGal[];
   readonly domainId: number | undefined;
 }
 
@@ -54,9 +55,13 @@ export async function autocomplete(db: Db, scope: AutocompleteScope, query: stri
   const repos = repositories(db);
   const fetchCap = limit * fetchFactor;
   const ids = scope.folders.map((f) => f.folderId);
+  // A private card is never suggested to those who may not see it, nor a confidential one,
+  // whose reduced view keeps no email (SPEC §4, ADR 0017).
+  const restricted = await repos.cards.restrictedIn(scope.folders.filter((f) => !f.seesRestricted).map((f) => f.folderId));
+  const excluded = [...restricted.keys()];
   const values: GalValueMatch[] = [
-    ...(await repos.gal.searchValues(ids, ['EMAIL'], q, 'equals', limit)),
-    ...(await repos.gal.searchValues(ids, searched, q, 'prefix', fetchCap)),
+    ...(await repos.gal.searchValues(ids, ['EMAIL'], q, 'equals', limit, excluded)),
+    ...(await repos.gal.searchValues(ids, searched, q, 'prefix', fetchCap, excluded)),
   ];
   const accounts: AccountRow[] = scope.domainId === undefined ? [] : await repos.gal.searchAccounts(scope.domainId, q, 'prefix', fetchCap);
   const galOf = new Map(scope.folders.map((f) => [f.folderId, `${f.ownerEmail}/${f.folderName}`]));
@@ -98,7 +103,7 @@ export async function autocomplete(db: Db, scope: AutocompleteScope, query: stri
   // The contains phase runs when the prefixes gave fewer distinct suggestions (emails) than asked:
   // many cards sharing one email must not hide other addresses.
   if (best.size < limit) {
-    values.push(...(await repos.gal.searchValues(ids, searched, q, 'contains', fetchCap)));
+    values.push(...(await repos.gal.searchValues(ids, searched, q, 'contains', fetchCap, excluded)));
     if (scope.domainId !== undefined) accounts.push(...(await repos.gal.searchAccounts(scope.domainId, q, 'contains', fetchCap)));
     best = await suggestions();
   }

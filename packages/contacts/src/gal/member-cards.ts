@@ -48,7 +48,7 @@ export async function syncMemberCards(repos: Repositories, group: AccountRow, me
     existing.delete(name);
     const etag = etagOfText(text);
     const sizeBytes = Buffer.byteLength(text, 'utf8');
-    const card = { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, data: text };
+    const card = { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, classification: summary.classification, data: text };
     if (node?.etag === etag) continue;
     const holder = await repos.cards.nodeWithUid(folder.id, summary.uid);
     if (holder !== undefined && holder !== node?.id) continue;

@@ -1,6 +1,6 @@
 import { dav, el } from '@partage/dav-xml';
 import { defineProperty, hrefOf, type PropertyHandler, type Resource } from '@partage/dav-core';
-import { renderAddressData, transformsAddressData } from '@partage/ical';
+import { reduceConfidentialCard, renderAddressData, transformsAddressData } from '@partage/ical';
 import type { Db } from '@partage/storage';
 import { parseAddressDataRequest } from '../address-data-request.js';
 import { isAddressBook, isAddressObject } from '../contacts-kind.js';
@@ -66,9 +66,12 @@ export function contactsProperties(db: Db, limits: ContactsLimits): PropertyHand
       name: carddav('address-data'),
       appliesTo: isAddressObject,
       inAllprop: false,
-      get: async (r, ctx, _server, requested) => {
-        const data = (await cardDataOf(ctx, db, [r.node.id])).get(r.node.id);
-        if (data === undefined) return undefined;
+      get: async (r, ctx, server, requested) => {
+        const stored = (await cardDataOf(ctx, db, [r.node.id])).get(r.node.id);
+        if (stored === undefined) return undefined;
+        // A confidential card shows to a sharee without admin reduced (SPEC §4).
+        const [access] = await server.authorizer.access(ctx, [r]);
+        const data = access?.isRestricted ? reduceConfidentialCard(stored) : stored;
         const request = parseAddressDataRequest(requested);
         return transformsAddressData(request) ? renderAddressData(data, request) : data;
       },

@@ -5,13 +5,12 @@ import {
   multistatus,
   propertiesResponse,
   propRequestOf,
-  readable,
   statusResponse,
   type PropRequest,
   type ReportHandler,
 } from '@partage/dav-core';
 import type { NodeResources } from '@partage/files';
-import { matchesAddressFilter, type AddressFilter } from '@partage/ical';
+import { matchesAddressFilter, reduceConfidentialCard, type AddressFilter } from '@partage/ical';
 import { repositories, type Db } from '@partage/storage';
 import { contactsConditions } from '../conditions.js';
 import { isAddressBook } from '../contacts-kind.js';
@@ -56,15 +55,20 @@ export function addressbookQueryReport(db: Db, resources: NodeResources): Report
       if (!isAddressBook(collection)) return multistatus([]);
       const rows = await repositories(db).cards.findCandidates(collection.node.id, prefilterOf(query.filter));
       const matching = rows.filter((row) => matchesAddressFilter(row.data, query.filter));
-      const isTruncated = query.limit !== undefined && matching.length > query.limit;
-      const kept = isTruncated ? matching.slice(0, query.limit) : matching;
-      rememberCardData(ctx, kept);
-      const nodes = await repositories(db).nodes.byIds(kept.map((r) => r.nodeId));
-      const found = await readable(
-        ctx,
-        server,
-        await resources.members(nodes, collection.account, collection.path),
-      );
+      rememberCardData(ctx, matching);
+      const data = new Map(matching.map((r) => [r.nodeId, r.data]));
+      const nodes = await repositories(db).nodes.byIds(matching.map((r) => r.nodeId));
+      const members = await resources.members(nodes, collection.account, collection.path);
+      // Private cards are absent, and a confidential one matches only on what the caller sees of
+      // it (SPEC §4), before the limit counts the results.
+      const accesses = await server.authorizer.access(ctx, members);
+      const visible = members.filter((m, i) => {
+        const access = accesses[i];
+        if (!access?.privileges.has(dav('read'))) return false;
+        return !access.isRestricted || matchesAddressFilter(reduceConfidentialCard(data.get(m.node.id) ?? ''), query.filter);
+      });
+      const isTruncated = query.limit !== undefined && visible.length > query.limit;
+      const found = isTruncated ? visible.slice(0, query.limit) : visible;
       const responses = [];
       for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));
       if (isTruncated) {

@@ -3,7 +3,7 @@ import { DavError } from '../dav-error.js';
 import { encodeSegment } from '../dav-path.js';
 import { readable, requirePrivilege, resolveOr404 } from '../guard.js';
 import { defineMethod, type MethodHandler } from '../handlers.js';
-import type { ByteRange, Resource } from '../resource.js';
+import type { ByteRange, MemberVisibility, Resource } from '../resource.js';
 import type { DavResponse, RequestContext } from '../request-context.js';
 import type { DavServerContext } from '../server-context.js';
 
@@ -61,6 +61,22 @@ async function collectionPage(ctx: RequestContext, server: DavServerContext, res
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><ul>\n${rows}\n</ul></body></html>\n`;
 }
 
+/** Which members of a collection the caller may not read, or sees reduced (one authorizer call for all). */
+async function memberVisibility(ctx: RequestContext, server: DavServerContext, resource: Resource): Promise<MemberVisibility | undefined> {
+  if (!resource.isCollection || !resource.ops.children) return undefined;
+  const members = await resource.ops.children();
+  const accesses = await server.authorizer.access(ctx, members);
+  const hidden = new Set<string>();
+  const restricted = new Set<string>();
+  members.forEach((member, i) => {
+    const name = member.path[member.path.length - 1] ?? '';
+    const access = accesses[i];
+    if (!access?.privileges.has(dav('read'))) hidden.add(name);
+    else if (access.isRestricted) restricted.add(name);
+  });
+  return { hidden, restricted };
+}
+
 async function get(ctx: RequestContext, server: DavServerContext, withBody: boolean): Promise<DavResponse> {
   const resource = await resolveOr404(ctx, server, ctx.path);
   const access = await requirePrivilege(ctx, server, resource, dav('read'));
@@ -99,8 +115,9 @@ async function get(ctx: RequestContext, server: DavServerContext, withBody: bool
   }
   headers['content-type'] = resource.contentType ?? 'application/octet-stream';
   if (resource.contentLength === undefined) {
-    // Generated content (a collection exported as one document): streamed, no ranges.
-    return { status: 200, headers, body: withBody ? await resource.ops.read() : undefined };
+    // Generated content (a collection exported as one document): streamed, no ranges, and
+    // without the members the caller may not see whole (SPEC §4).
+    return { status: 200, headers, body: withBody ? await resource.ops.read(undefined, await memberVisibility(ctx, server, resource)) : undefined };
   }
   const size = resource.contentLength;
   headers['accept-ranges'] = 'bytes';

@@ -11,6 +11,11 @@ export interface VcardSummary {
   readonly fn: string | null;
   /** `individual`, `group`, `org`, `location` (vCard 4.0 KIND, Apple's X-ADDRESSBOOKSERVER-KIND in 3.0). */
   readonly kind: string;
+  /**
+   * `PRIVATE` or `CONFIDENTIAL` from the card's CLASS (vCard 3.0, RFC 2426 §3.7.1; read in 4.0
+   * cards too), null for a public card or one without CLASS (SPEC §4).
+   */
+  readonly classification: 'PRIVATE' | 'CONFIDENTIAL' | null;
   /** Values of the indexed properties, one per property instance, as text-match sees them. */
   readonly values: readonly { readonly property: IndexedVcardProperty; readonly value: string }[];
 }
@@ -45,11 +50,14 @@ export function parseVcard(text: string): VcardSummary {
   const fn = first('FN');
   if (version === '4.0' && !fn) throw new InvalidAddressData('FN is required in vCard 4.0 (RFC 6350 §6.2.1)');
   const kind = first('KIND') ?? first('X-ADDRESSBOOKSERVER-KIND');
+  const classLine = first('CLASS');
+  const classValue = classLine ? matchText(classLine).trim().toUpperCase() : undefined;
   return {
     version,
     uid: matchText(uid),
     fn: fn ? matchText(fn) : null,
     kind: kind ? matchText(kind).toLowerCase() : 'individual',
+    classification: classValue === 'PRIVATE' || classValue === 'CONFIDENTIAL' ? classValue : null,
     values: lines.flatMap((l) => (isIndexedVcardProperty(l.name) ? [{ property: l.name, value: matchText(l) }] : [])),
   };
 }

@@ -61,9 +61,11 @@ export interface NamedCardRow {
   readonly name: string;
   readonly uid: string;
   readonly data: string;
+  /** `PRIVATE`, `CONFIDENTIAL`, or null for a public card (SPEC §4, ADR 0017). */
+  readonly classification: string | null;
 }
 
-const namedColumns = ['card.nodeId', 'card.folderId', 'node.name', 'card.uid', 'card.data'] as const;
+const namedColumns = ['card.nodeId', 'card.folderId', 'node.name', 'card.uid', 'card.data', 'card.classification'] as const;
 
 /** vCards and their indexed values, one card per address object node (RFC 6352 §5.1). */
 export class CardRepository {
@@ -76,6 +78,21 @@ export class CardRepository {
   byNodes(nodeIds: readonly number[]): Promise<CardRow[]> {
     if (nodeIds.length === 0) return Promise.resolve([]);
     return this.db.selectFrom('card').selectAll().where('nodeId', 'in', [...nodeIds]).execute();
+  }
+
+  /**
+   * The private and confidential cards of some address books, in one query over the partial
+   * index of migration 0012: the few classified rows, whatever the size of the address books.
+   */
+  async restrictedIn(folderIds: readonly number[]): Promise<Map<number, string>> {
+    if (folderIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('card')
+      .select(['nodeId', 'classification'])
+      .where('folderId', 'in', [...folderIds])
+      .where('classification', 'is not', null)
+      .execute();
+    return new Map(rows.flatMap((r) => (r.classification === null ? [] : [[r.nodeId, r.classification] as const])));
   }
 
   /** The node holding a UID in an address book, if any (for `no-uid-conflict`). */
@@ -139,7 +156,7 @@ export class CardRepository {
       .select(['property', 'value', 'valueFolded'])
       .where('nodeId', '=', fromNodeId)
       .execute();
-    await this.upsert(toNodeId, toFolderId, { uid: card.uid, version: card.version, kind: card.kind, fn: card.fn, data: card.data }, values);
+    await this.upsert(toNodeId, toFolderId, { uid: card.uid, version: card.version, kind: card.kind, fn: card.fn, classification: card.classification, data: card.data }, values);
   }
 
   /** Follows cards moved to another address book (MOVE). */

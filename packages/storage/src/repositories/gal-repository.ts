@@ -105,6 +105,8 @@ export class GalRepository {
    * Indexed values of cards in `folderIds` whose fold compares with `folded` as `mode` says,
    * at most `limit`. `equals` and `prefix` use `card_value_lookup` and come in folded order
    * (the first `limit` alphabetically); `contains` scans the folders' values and stops at `limit`.
+   * Cards of `excluded` (the private and confidential cards the caller may not see, SPEC §4)
+   * are left out in SQL, so that they never take a place of the limit.
    */
   searchValues(
     folderIds: readonly number[],
@@ -112,6 +114,7 @@ export class GalRepository {
     folded: string,
     mode: GalMatchMode,
     limit: number,
+    excluded: readonly number[] = [],
   ): Promise<GalValueMatch[]> {
     if (folderIds.length === 0 || properties.length === 0) return Promise.resolve([]);
     const pattern = patternOf(folded, mode);
@@ -120,6 +123,7 @@ export class GalRepository {
       .select(['nodeId', 'folderId', 'property', 'value', 'valueFolded'])
       .where('folderId', 'in', [...folderIds])
       .where('property', 'in', [...properties])
+      .$if(excluded.length > 0, (q) => q.where('nodeId', 'not in', [...excluded]))
       .where((eb) => (mode === 'equals' ? eb('valueFolded', '=', pattern) : eb('valueFolded', 'like', pattern)))
       .$if(mode === 'prefix', (q) => q.orderBy('valueFolded'))
       .limit(limit)

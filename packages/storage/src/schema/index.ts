@@ -240,6 +240,8 @@ export interface CardTable {
   /** `individual`, `group`, … (vCard 4.0 KIND or Apple's X-ADDRESSBOOKSERVER-KIND). */
   kind: Generated<string>;
   fn: string | null;
+  /** `PRIVATE` or `CONFIDENTIAL` (vCard 3.0 CLASS, SPEC §4); null for a public card. */
+  classification: ColumnType<string | null, string | null | undefined, string | null>;
   data: string;
 }
 
