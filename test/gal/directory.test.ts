@@ -231,6 +231,27 @@ describe('sync-collection on the directory (RFC 6578)', () => {
     token = flagged.token;
   });
 
+  it('sends a private card when the caller gains admin on its GAL, and removes it when admin goes (SPEC §4)', async () => {
+    const setRights = async (rights: string[]) => {
+      const body = JSON.stringify({ folder: 'Contacts', grantee: email('jean'), rights });
+      expect([200, 201]).toContain((await as('annuaire', 'PUT', `/api/v1/accounts/${email('annuaire')}/grants`, body)).status);
+    };
+    const secret = ['BEGIN:VCARD', 'VERSION:3.0', 'UID:dir-secret', 'FN:Secret', 'N:Secret;;;;', 'CLASS:PRIVATE', 'END:VCARD', ''].join('\r\n');
+    await putCard('annuaire', 'secret.vcf', secret);
+    const hidden = await sync('jean', token);
+    expect(hidden.status).toBe(207);
+    expect(hidden.changed).not.toContain(await gal('annuaire', 'secret.vcf'));
+    await setRights(['read', 'admin']);
+    const shown = await sync('jean', hidden.token);
+    expect(shown.changed).toContain(await gal('annuaire', 'secret.vcf'));
+    expect(shown.removed).toEqual([]);
+    await setRights(['read']);
+    const gone = await sync('jean', shown.token);
+    expect(gone.removed).toEqual([await gal('annuaire', 'secret.vcf')]);
+    await deleteCard('annuaire', 'secret.vcf');
+    token = (await sync('jean', gone.token)).token;
+  });
+
   it('shows a UID once: a card another source starts hiding is removed, one it stops hiding comes back', async () => {
     await putCard('zoe', 'shared.vcf', vcard('gal-shared', 'Office de tourisme', 'tourisme@mairie.example'));
     await setGal('zoe', true);

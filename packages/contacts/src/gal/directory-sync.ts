@@ -21,7 +21,8 @@ import {
 export interface DirectoryState {
   readonly callerId: number;
   readonly accountsSeq: number;
-  readonly folders: readonly { readonly folderId: number; readonly seq: number }[];
+  /** `seesRestricted`: whether the caller saw the GAL's private and confidential cards whole (ADR 0017). */
+  readonly folders: readonly { readonly folderId: number; readonly seq: number; readonly seesRestricted: boolean }[];
 }
 
 const tokenPrefix = 'http://partage.invalid/ns/directory/1/';
@@ -53,7 +54,7 @@ const macOf = (secret: string, body: string): string =>
  * could otherwise make the diff name the cards of a GAL the caller may not read).
  */
 export async function directoryToken(db: Db, state: DirectoryState): Promise<string> {
-  const folders = state.folders.map((f) => `${f.folderId}.${f.seq}`).join('_') || '-';
+  const folders = state.folders.map((f) => `${f.folderId}.${f.seq}${f.seesRestricted ? '.r' : ''}`).join('_') || '-';
   const body = `${tokenPrefix}${state.callerId}/${state.accountsSeq}/${folders}`;
   return `${body}/${macOf(await secretOf(db), body)}`;
 }
@@ -68,9 +69,11 @@ export async function parseDirectoryToken(db: Db, token: string, callerId: numbe
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const [caller, accounts, folders] = body.slice(tokenPrefix.length).split('/');
   if (Number(caller) !== callerId || accounts === undefined || !/^\d+$/.test(accounts) || folders === undefined) return undefined;
-  const pairs = folders === '-' ? [] : folders.split('_').map((p) => p.split('.').map(Number));
-  if (pairs.some((p) => p.length !== 2 || p.some((n) => !Number.isSafeInteger(n)))) return undefined;
-  return { callerId, accountsSeq: Number(accounts), folders: pairs.map(([folderId = 0, seq = 0]) => ({ folderId, seq })) };
+  const parts = folders === '-' ? [] : folders.split('_').map((p) => p.split('.'));
+  if (parts.some((p) => (p.length !== 2 && !(p.length === 3 && p[2] === 'r')) || p.slice(0, 2).some((n) => !/^\d+$/.test(n)))) return undefined;
+  const pairs = parts.map(([folderId = '0', seq = '0', flag]) => ({ folderId: Number(folderId), seq: Number(seq), seesRestricted: flag === 'r' }));
+  if (pairs.some((p) => !Number.isSafeInteger(p.folderId) || !Number.isSafeInteger(p.seq))) return undefined;
+  return { callerId, accountsSeq: Number(accounts), folders: pairs };
 }
 
 /** Where the directory of a view stands now. */
@@ -80,7 +83,7 @@ export async function directoryState(db: Db, view: DirectoryView): Promise<Direc
   return {
     callerId: view.caller.id,
     accountsSeq: view.domainId === undefined ? 0 : await logs.latestAccountChange(view.domainId),
-    folders: view.folders.map((f) => ({ folderId: f.folderId, seq: latest.get(f.folderId) ?? 0 })),
+    folders: view.folders.map((f) => ({ folderId: f.folderId, seq: latest.get(f.folderId) ?? 0, seesRestricted: f.seesRestricted })),
   };
 }
 
@@ -159,9 +162,12 @@ export async function directoryChanges(
   }
   // The GALs: what changed in those readable on both sides, everything in those that came or went.
   const seqThen = new Map(then.folders.map((f) => [f.folderId, f.seq]));
-  for (const { folderId, seq } of then.folders) {
+  const seesRestrictedNow = new Map(now.folders.map((f) => [f.folderId, f.seesRestricted]));
+  for (const { folderId, seq, seesRestricted } of then.folders) {
     const rank = rankThen.get(folderId) ?? 0;
-    const isKept = rankNow.has(folderId) && !isReordered;
+    // A GAL whose private and confidential cards the caller now sees otherwise (`admin` given
+    // or taken) is read whole again, as one that came and went (ADR 0017).
+    const isKept = rankNow.has(folderId) && !isReordered && seesRestrictedNow.get(folderId) === seesRestricted;
     if (isKept && seqNow.get(folderId) === seq) continue;
     const names = isKept ? await repos.directory.namesChangedSince(folderId, seq) : undefined;
     for (const state of await repos.directory.memberStatesAt(folderId, seq, names)) touch(galEntryName(folderId, state.key), state, rank);
