@@ -127,6 +127,11 @@ describe('invitation e-mail', () => {
     expect(altered.status).toBe(404);
     const badScope = await fetch(links.folder.replace('scope=folder', 'scope=everything'), { headers: { Authorization: server.basic(email('francois')) } });
     expect(badScope.status).toBe(400);
+    // An id past the store's integer range is refused as a malformed link, not a server error.
+    const huge = await fetch(links.folder.replace(/\/invitations\/\d+/, '/invitations/99999999999'), { headers: { Authorization: server.basic(email('francois')) } });
+    expect(huge.status).toBe(400);
+    const hugeNotification = await fetch(`${server.url}/webdav/notifications/${email('francois')}/99999999999.xml`, { headers: { Authorization: server.basic(email('francois')) } });
+    expect(hugeNotification.status).toBe(404);
   });
 
   it('subscribes to the folder through the first link, then to the account through the second', async () => {

@@ -21,7 +21,7 @@ export async function subscribeFromLink(req: Request, res: Response, account: Ac
   const scope = req.query['scope'];
   const idParam: unknown = req.params['id'];
   const idText = typeof idParam === 'string' ? idParam : '';
-  if ((scope !== 'folder' && scope !== 'account') || !/^\d{1,12}$/.test(idText)) {
+  if ((scope !== 'folder' && scope !== 'account') || !/^\d{1,9}$/.test(idText)) {
     res.status(400).type('html').send(page('This link is not valid', '<p>Open the link exactly as the invitation e-mail gives it.</p>'));
     return;
   }

@@ -58,7 +58,7 @@ export const invitationUid = (id: number): string => `partage-invitation-${id}`;
 
 /** The invitation id named by a `CS:uid`, or undefined. */
 export function invitationIdOf(uid: string): number | undefined {
-  const match = /^partage-invitation-(\d{1,12})$/.exec(uid.trim());
+  const match = /^partage-invitation-(\d{1,9})$/.exec(uid.trim());
   return match ? Number(match[1]) : undefined;
 }
 
@@ -100,7 +100,7 @@ export class NotificationTree {
     const account = await repositories(this.db).accounts.findAccountByEmail(email);
     if (!account) return undefined;
     if (name === undefined) return this.collection(account);
-    const id = /^(\d{1,12})\.xml$/.exec(name)?.[1];
+    const id = /^(\d{1,9})\.xml$/.exec(name)?.[1];
     if (id === undefined) return undefined;
     const invitation = await repositories(this.db).grants.invitation(Number(id));
     if (invitation?.shareeId !== account.id || invitation.status !== 'pending') return undefined;
