@@ -1,5 +1,5 @@
 import type { DavPath } from '@partage/dav-core';
-import { repositories } from '@partage/storage';
+import { repositories, type NodeRow } from '@partage/storage';
 import type { FolderKindSpec } from './item-content.js';
 import { NodeResources } from './node-resource.js';
 import type { NodeAccount, NodeResource, NodeStore } from './node-types.js';
@@ -35,9 +35,24 @@ export class AccountTree {
     return serverPathEntry(this.resources.resource(folder, account, [...homePath, first]), below);
   }
 
-  private node(account: NodeAccount, segments: DavPath) {
-    return this.store.readCache.get(`node:${account.id}:${segments.join('/')}`, () =>
-      repositories(this.store.db).nodes.resolvePath(account.id, segments),
+  /**
+   * The node at `segments`. With the read cache, each folder on the way is looked up once and
+   * kept, so a new path below a known folder costs one lookup of its last name; without it
+   * (PostgreSQL), the whole path is one query.
+   */
+  private async node(account: NodeAccount, segments: DavPath): Promise<NodeRow | undefined> {
+    const repos = repositories(this.store.db);
+    if (!this.store.readCache.isEnabled) return repos.nodes.resolvePath(account.id, segments);
+    const parentPath = segments.slice(0, -1);
+    const name = segments.at(-1);
+    const parent = name === undefined ? undefined : await this.node(account, parentPath);
+    if (name !== undefined && !parent) return undefined;
+    // A path that resolved changes only when a node row is updated or deleted (names are unique
+    // in a folder); one that did not can also be taken by a new node.
+    return this.store.readCache.get(
+      `node:${account.id}:${segments.join('/')}`,
+      () => (parent === undefined || name === undefined ? repos.nodes.home(account.id) : repos.nodes.child(parent.id, name)),
+      (node) => (node ? ['node:existing'] : ['node']),
     );
   }
 }

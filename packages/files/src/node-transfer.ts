@@ -68,7 +68,7 @@ async function copy(store: NodeStore, t: Transfer, target: NodeResource, replace
   const nodes = repositories(store.db).nodes;
   const all = t.depth === '0' ? [t.source] : await nodes.subtree(t.source.id);
   const bytes = all.reduce((s, r) => s + r.contentLength, 0);
-  const left = await spaceLeft(store, target.account.id, replaced ? replaced.contentLength : 0);
+  const left = await spaceLeft(store, target.account, replaced ? replaced.contentLength : 0);
   if (left !== undefined && bytes > left) throw new DavError(507, undefined, 'quota exceeded');
   const content = t.sourceKind.content;
   const staged = await content.stageCopies(all);

@@ -9,7 +9,7 @@ export interface NodeStore {
 }
 
 /** The account a node belongs to, as far as resources need it. */
-export type NodeAccount = Pick<AccountRow, 'id' | 'email' | 'quotaBytes' | 'usedBytes'>;
+export type NodeAccount = Pick<AccountRow, 'id' | 'email' | 'quotaBytes'>;
 
 /** A resource backed by a `node` row: an account's home, a folder, a files subfolder or an item. */
 export interface NodeResource extends Resource {

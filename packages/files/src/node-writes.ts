@@ -5,11 +5,15 @@ import type { FolderKindSpec } from './item-content.js';
 import { validateMemberName } from './names.js';
 import type { NodeAccount, NodeStore } from './node-types.js';
 
-/** Bytes an account may still store, counting `freedBytes` that the write releases; undefined without quota. */
-export async function spaceLeft(store: NodeStore, accountId: number, freedBytes: number): Promise<number | undefined> {
-  const account = await repositories(store.db).accounts.findAccount(accountId);
-  if (account?.quotaBytes === null || account?.quotaBytes === undefined) return undefined;
-  return Math.max(0, account.quotaBytes - account.usedBytes) + freedBytes;
+/**
+ * Bytes an account may still store, counting `freedBytes` that the write releases; undefined
+ * without quota. Only an account with a quota costs a read of its current usage.
+ */
+export async function spaceLeft(store: NodeStore, account: NodeAccount, freedBytes: number): Promise<number | undefined> {
+  if (account.quotaBytes === null) return undefined;
+  const current = await repositories(store.db).accounts.findAccount(account.id);
+  if (current?.quotaBytes === null || current?.quotaBytes === undefined) return undefined;
+  return Math.max(0, current.quotaBytes - current.usedBytes) + freedBytes;
 }
 
 /** Creates an item in a folder: content staged first, then one transaction for the rows. */
@@ -30,7 +34,7 @@ export async function createItem(
     existing: undefined,
     account,
     name,
-    spaceLeftBytes: await spaceLeft(store, account.id, 0),
+    spaceLeftBytes: await spaceLeft(store, account, 0),
   });
   try {
     await withTransaction(store.db, async (repos) => {
@@ -74,7 +78,7 @@ export async function replaceItem(
     existing: node,
     account,
     name: node.name,
-    spaceLeftBytes: await spaceLeft(store, account.id, node.contentLength),
+    spaceLeftBytes: await spaceLeft(store, account, node.contentLength),
   });
   let replaced: NodeRow | undefined;
   try {

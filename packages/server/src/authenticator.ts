@@ -74,6 +74,8 @@ export class Authenticator {
     if (cached && cached.expiresAt > this.now()) {
       const found = await this.readCache.get(`login:${cached.accountId}:${name}:${clientAddress}`, () =>
         repos.accounts.findAccountWithBlock(cached.accountId, name, clientAddress),
+        // The account row and its login block, read again after any change to either (not after usage updates: nothing here uses usedBytes).
+        ['account:-used_bytes', 'login_failure'],
       );
       if (found?.blockedUntil && found.blockedUntil.getTime() > this.now()) {
         return { kind: 'blocked', retryAfterSeconds: Math.ceil((found.blockedUntil.getTime() - this.now()) / 1000) };

@@ -97,7 +97,7 @@ export class PartageTree implements ResourceTree {
   gal: GalTree | undefined;
 
   private account(email: string): Promise<AccountRow | undefined> {
-    return this.readCache.get(`account:${email}`, () => repositories(this.db).accounts.findAccountByEmail(email));
+    return this.readCache.get(`account:${email}`, () => repositories(this.db).accounts.findAccountByEmail(email), ['account:-used_bytes']);
   }
 
   private collection(path: string[], kind: string, children: () => Promise<Resource[]>): Resource {

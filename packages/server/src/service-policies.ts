@@ -55,7 +55,7 @@ export function withServicePolicies(base: Authorizer, db: Db, readCache: ReadCac
     }
     const missing = [...new Set(ids)].filter((id) => !known.has(id)).sort((a, b) => a - b);
     if (missing.length > 0) {
-      const rows = await readCache.get(`policies:${missing.join(',')}`, () => repositories(db).accounts.effectivePolicies(missing));
+      const rows = await readCache.get(`policies:${missing.join(',')}`, () => repositories(db).accounts.effectivePolicies(missing), ['account:-used_bytes', 'domain']);
       for (const row of rows) known.set(row.accountId, row);
     }
     return known;

@@ -7,7 +7,7 @@ export { PgBlobStore, DEFAULT_CHUNK_SIZE_BYTES, type PgBlobStoreOptions } from '
 export { PGliteDialect, type PGliteDialectConfig } from './dialect/pglite-dialect.js';
 export { migrations, migrateToLatest, type MigrateOptions } from './migrate.js';
 export * from './open-database.js';
-export { ReadCache } from './read-cache.js';
+export { ReadCache, WriteLog, type WriteEffect, type ReadDependency } from './read-cache.js';
 export * from './testing.js';
 export type { Executor, Db } from './repositories/executor.js';
 export * from './repositories/account-repository.js';

@@ -13,7 +13,7 @@ import { PGliteDialect } from './dialect/pglite-dialect.js';
 import { createPostgresDialect } from './dialect/postgres-pool.js';
 import { INT8_OID, parseInt8 } from './dialect/type-parsers.js';
 import { migrateToLatest } from './migrate.js';
-import { ReadCache } from './read-cache.js';
+import { ReadCache, WriteLog } from './read-cache.js';
 import type { Database } from './schema/index.js';
 
 /** Where {@link openDatabase} keeps its data. */
@@ -98,16 +98,36 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
       dataDir === undefined
         ? await PGlite.create(pgliteOptions)
         : await PGlite.create(join(dataDir, 'db'), pgliteOptions);
-    let generation = 0;
-    const db = createKysely(new PGliteDialect({ pglite, onWrite: () => generation++ }));
+    const writes = new WriteLog();
+    const db = createKysely(new PGliteDialect({ pglite, onWrite: (effect) => writes.note(effect) }));
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
+    writes.setCascades(await deleteCascades(db));
     const blobStore = await FsBlobStore.open(blobDir);
-    return { db, engine: 'pglite', blobStore: new CachingBlobStore(blobStore), readCache: new ReadCache(() => generation), close };
+    return { db, engine: 'pglite', blobStore: new CachingBlobStore(blobStore), readCache: new ReadCache(writes), close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/**
+ * For each table, the tables whose rows a delete in it removes or changes through foreign keys
+ * (`on delete cascade`, `set null`, `set default`): the read cache counts such a delete as a
+ * change to those tables too.
+ */
+async function deleteCascades(db: Kysely<Database>): Promise<Map<string, string[]>> {
+  const { rows } = await sql<{ referenced: string; referencing: string }>`
+    select confrelid::regclass::text as referenced, conrelid::regclass::text as referencing
+    from pg_constraint where contype = 'f' and confdeltype in ('c', 'n', 'd')`.execute(db);
+  const cascades = new Map<string, string[]>();
+  const bare = (name: string) => name.replace(/^.*\./, '').replace(/"/g, '');
+  for (const { referenced, referencing } of rows) {
+    const list = cascades.get(bare(referenced)) ?? [];
+    list.push(bare(referencing));
+    cascades.set(bare(referenced), list);
+  }
+  return cascades;
 }
 
 function createKysely(dialect: Dialect): Kysely<Database> {

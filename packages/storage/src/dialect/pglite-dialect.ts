@@ -18,18 +18,21 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { WriteEffect } from '../read-cache.js';
 import { FifoMutex } from './fifo-mutex.js';
+import { writeEffectOf } from './write-effect.js';
 
 /** Configuration of {@link PGliteDialect}. */
 export interface PGliteDialectConfig {
   /** The PGlite instance; the dialect owns it and closes it on `db.destroy()`. */
   readonly pglite: PGlite;
   /**
-   * Called after every statement that is not a plain read (writes, COMMIT, DDL). The
-   * embedded store is exclusive to one process, so this sees every change: the read
-   * cache uses it to know when its entries may be stale.
+   * Called after every statement that changed something, with the tables it changed, and
+   * again with them at the end of the transaction (commit or rollback). The embedded store is
+   * exclusive to one process, so this sees every change: the read cache uses it to know which
+   * of its entries may be stale.
    */
-  readonly onWrite?: (() => void) | undefined;
+  readonly onWrite?: ((effect: WriteEffect) => void) | undefined;
 }
 
 /**
@@ -77,7 +80,7 @@ class PGliteDriver implements Driver {
   readonly #mutex = new FifoMutex();
   readonly #connection: PGliteConnection;
 
-  constructor(pglite: PGlite, onWrite?: () => void) {
+  constructor(pglite: PGlite, onWrite?: (effect: WriteEffect) => void) {
     this.#pglite = pglite;
     this.#connection = new PGliteConnection(pglite, onWrite);
   }
@@ -99,16 +102,22 @@ class PGliteDriver implements Driver {
       if (settings.accessMode !== undefined) statement += ` ${settings.accessMode}`;
     }
     await this.#connection.run(statement, []);
+    this.#connection.beginTransaction();
   }
 
   async commitTransaction(): Promise<void> {
     const result = await this.#connection.run('commit', []);
+    this.#connection.endTransaction();
     // PostgreSQL answers COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
     if (result.command?.toUpperCase() === 'ROLLBACK') throw new AbortedTransactionError();
   }
 
   async rollbackTransaction(): Promise<void> {
-    await this.#connection.run('rollback', []);
+    try {
+      await this.#connection.run('rollback', []);
+    } finally {
+      this.#connection.endTransaction();
+    }
   }
 
   async savepoint(
@@ -153,11 +162,28 @@ class PGliteDriver implements Driver {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pglite: PGlite;
-  readonly #onWrite: (() => void) | undefined;
+  readonly #onWrite: ((effect: WriteEffect) => void) | undefined;
+  /** What the open transaction changed, reported again when it ends; undefined outside one. */
+  #transactionEffects: WriteEffect[] | undefined;
 
-  constructor(pglite: PGlite, onWrite?: () => void) {
+  constructor(pglite: PGlite, onWrite?: (effect: WriteEffect) => void) {
     this.#pglite = pglite;
     this.#onWrite = onWrite;
+  }
+
+  beginTransaction(): void {
+    this.#transactionEffects = [];
+  }
+
+  /**
+   * Reports the transaction's changes again: a value read inside the transaction and kept
+   * may show a change that a rollback undid, and one read by the transaction's own statements
+   * after a write is not yet committed.
+   */
+  endTransaction(): void {
+    const effects = this.#transactionEffects ?? [];
+    this.#transactionEffects = undefined;
+    for (const effect of effects) this.#onWrite?.(effect);
   }
 
   /** Runs one statement and returns PGlite's raw result (the driver reads its command tag). */
@@ -168,7 +194,13 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.run<R>(compiledQuery.sql, compiledQuery.parameters);
     const command = result.command?.toUpperCase();
-    if (command !== 'SELECT') this.#onWrite?.();
+    if (this.#onWrite) {
+      const effect = writeEffectOf(compiledQuery, command);
+      if (effect !== undefined) {
+        this.#onWrite(effect);
+        this.#transactionEffects?.push(effect);
+      }
+    }
     const isWrite = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
     return isWrite
       ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? result.rowCount ?? 0) }
