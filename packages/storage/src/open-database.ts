@@ -71,7 +71,13 @@ async function openPostgres(databaseUrl: string, schema: string | undefined): Pr
     await db.destroy();
     throw e;
   }
-  return { db, engine: 'postgres', blobStore: new CachingBlobStore(new PgBlobStore(db)), readCache: new ReadCache(undefined), close: () => db.destroy() };
+  return {
+    db,
+    engine: 'postgres',
+    blobStore: new CachingBlobStore(new PgBlobStore(db)),
+    readCache: new ReadCache(undefined),
+    close: () => db.destroy(),
+  };
 }
 
 /** Opens PGlite on disk in `<dataDir>/db`, or in memory when `dataDir` is undefined. */
@@ -99,12 +105,25 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
         ? await PGlite.create(pgliteOptions)
         : await PGlite.create(join(dataDir, 'db'), pgliteOptions);
     const writes = new WriteLog();
-    const db = createKysely(new PGliteDialect({ pglite, onWrite: (effect) => writes.note(effect) }));
+    const db = createKysely(
+      new PGliteDialect({
+        pglite,
+        onWrite: (effect) => {
+          writes.note(effect);
+        },
+      }),
+    );
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
     writes.setCascades(await deleteCascades(db));
     const blobStore = await FsBlobStore.open(blobDir);
-    return { db, engine: 'pglite', blobStore: new CachingBlobStore(blobStore), readCache: new ReadCache(writes), close };
+    return {
+      db,
+      engine: 'pglite',
+      blobStore: new CachingBlobStore(blobStore),
+      readCache: new ReadCache(writes),
+      close,
+    };
   } catch (e) {
     await close();
     throw e;

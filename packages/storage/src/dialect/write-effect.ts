@@ -34,17 +34,18 @@ function collect(node: unknown, into: Collected, depth = 0): void {
     return;
   }
   const n = node as OperationNode & Record<string, unknown>;
-  switch (n.kind) {
+  const kind: string = n.kind; // any node kind: only the writing ones matter here
+  switch (kind) {
     case 'InsertQueryNode':
     case 'MergeQueryNode': {
       const table = tableName(n['into']);
       if (table === undefined) into.unknown = true;
-      else if (n.kind === 'InsertQueryNode' && n['onConflict'] === undefined) into.inserted.add(table);
+      else if (kind === 'InsertQueryNode' && n['onConflict'] === undefined) into.inserted.add(table);
       else {
         // An upsert may change existing rows as well as add new ones; a merge may delete them too.
         into.inserted.add(table);
         into.updated.add(table);
-        if (n.kind === 'MergeQueryNode') into.deleted.add(table);
+        if (kind === 'MergeQueryNode') into.deleted.add(table);
       }
       break;
     }
