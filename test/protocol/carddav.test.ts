@@ -182,6 +182,18 @@ describe('cards', () => {
     expect(response.text).toContain(`${book}/bob.vcf</D:href>`);
   });
 
+  it('refuses to give an existing card the UID of another one and keeps both as they were', async () => {
+    const carol = vcard(['VERSION:3.0', 'UID:carol-3', 'FN:Carol Petit', 'N:Petit;Carol;;;']);
+    expect((await put('carol.vcf', carol)).status).toBe(201);
+    const taken = await put('carol.vcf', carol.replace('UID:carol-3', 'UID:bob-3'));
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain('no-uid-conflict');
+    expect(taken.text).toContain(`${book}/bob.vcf</D:href>`);
+    expect((await send('GET', `${book}/carol.vcf`)).text).toContain('UID:carol-3');
+    expect((await send('GET', `${book}/bob.vcf`)).text).toContain('FN:Bob Martin');
+    expect((await send('DELETE', `${book}/carol.vcf`)).status).toBe(204);
+  });
+
   it('rejects invalid data and other media types', async () => {
     const garbage = await put('bad.vcf', 'this is not a vCard');
     expect(garbage.status).toBe(403);

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { davConditions, hrefOf } from '@partage/dav-core';
 import { readTextBody, type ItemContent } from '@partage/files';
 import { convertVcard, indexFold, InvalidAddressData, parseVcard, reduceConfidentialCard, type VcardSummary } from '@partage/ical';
-import { repositories, type Db, type NewCardValue } from '@partage/storage';
+import { repositories, violatesUnique, type Db, type NewCardValue } from '@partage/storage';
 import { acceptedVersion } from './address-data-request.js';
 import { contactsConditions } from './conditions.js';
 import type { ContactsLimits } from './contacts-limits.js';
@@ -47,11 +47,6 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
       const left = target.spaceLeftBytes;
       if (left !== undefined && sizeBytes > left) throw davConditions.quotaNotExceeded();
       const summary = summarize(text);
-      const holder = await repositories(db).cards.nodeWithUid(target.folder.id, summary.uid);
-      if (holder !== undefined && holder !== target.existing?.id) {
-        const other = await repositories(db).nodes.byId(holder);
-        throw contactsConditions.noUidConflict(hrefOf([...target.folderPath, other?.name ?? ''], false));
-      }
       return {
         sizeBytes,
         etag: `"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`,
@@ -67,6 +62,14 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
           );
         },
         discard: async () => undefined,
+        // The UID is unique in a folder (index card_folder_uid): the store refuses a second card
+        // with it, so that no read before the write is needed (nor can two writes race past one).
+        explainFailure: async (error) => {
+          if (!violatesUnique(error, 'card_folder_uid')) return undefined;
+          const holder = await repositories(db).cards.nodeWithUid(target.folder.id, summary.uid);
+          const other = holder === undefined ? undefined : await repositories(db).nodes.byId(holder);
+          return contactsConditions.noUidConflict(hrefOf([...target.folderPath, other?.name ?? ''], false));
+        },
       };
     },
     read: async (node) => {

@@ -17,6 +17,12 @@ export interface PreparedContent {
   persist(repos: Repositories, node: NodeRow): Promise<void>;
   /** Undoes what `prepare` did outside the database (after a failed or refused write). */
   discard(): Promise<void>;
+  /**
+   * The error to answer with when the write's transaction failed with `error` on a rule of the
+   * store that the content knows (a UID already used in the folder); undefined for others.
+   * Called after the transaction was rolled back, so it may read the store.
+   */
+  explainFailure?(error: unknown): Promise<Error | undefined>;
 }
 
 /** Where an item is written: its folder, its current node when it exists, the space left. */

@@ -47,12 +47,13 @@ export async function createItem(
         contentLength: prepared.sizeBytes,
         etag: prepared.etag,
         blobId: prepared.blobId,
-      });
+      }, { countUsage: true });
       await prepared.persist(repos, node);
-      await repos.accounts.addUsedBytes(account.id, prepared.sizeBytes);
     });
   } catch (error) {
     await prepared.discard();
+    const explained = await prepared.explainFailure?.(error);
+    if (explained) throw explained;
     if (isUniqueViolation(error) && !(error instanceof DavError)) {
       throw new DavError(meta.mustNotExist ? 412 : 409, undefined, 'a member with this name was created meanwhile');
     }
@@ -95,7 +96,7 @@ export async function replaceItem(
     });
   } catch (error) {
     await prepared.discard();
-    throw error;
+    throw (await prepared.explainFailure?.(error)) ?? error;
   }
   if (!replaced) {
     await prepared.discard();

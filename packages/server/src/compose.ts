@@ -72,7 +72,7 @@ export async function createPartage(
   const dav = createDavServer({
     tree,
     authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db)), db, database.readCache),
-    locks: createLockStore(db),
+    locks: createLockStore(db, database.readCache),
     modules: [
       filesModule,
       principalsModule(db),

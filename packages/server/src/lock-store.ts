@@ -1,5 +1,5 @@
 import type { ActiveLock, LockStore } from '@partage/dav-core';
-import { repositories, withTransaction, type Db, type LockRow } from '@partage/storage';
+import { repositories, withTransaction, type Db, type LockRow, type ReadCache } from '@partage/storage';
 
 const toActive = (row: LockRow): ActiveLock => ({
   token: row.token,
@@ -12,11 +12,21 @@ const toActive = (row: LockRow): ActiveLock => ({
   expiresAt: row.expiresAt,
 });
 
-/** dav-core's lock port over the `dav_lock` table, shared by every server process. */
-export function createLockStore(db: Db): LockStore {
+/**
+ * dav-core's lock port over the `dav_lock` table, shared by every server process. Every write
+ * asks for the locks on its path; with the read cache (embedded store), the time the last lock
+ * expires is kept until the table changes, so that without live locks no query is made.
+ */
+export function createLockStore(db: Db, readCache: ReadCache): LockStore {
   const locks = () => repositories(db).locks;
   return {
-    locksAffecting: async (path, { below }) => (await locks().affecting(path, below)).map(toActive),
+    locksAffecting: async (path, { below }) => {
+      if (readCache.isEnabled) {
+        const latest = await readCache.get('locks:latest-expiry', () => locks().latestExpiry(), ['dav_lock']);
+        if (latest === undefined || latest.getTime() <= Date.now()) return [];
+      }
+      return (await locks().affecting(path, below)).map(toActive);
+    },
     create: async (lock) => {
       const conflict = await withTransaction(db, (repos) =>
         repos.locks.createUnlessConflicting({

@@ -100,6 +100,11 @@ export function isUniqueViolation(e: unknown): boolean {
   return e instanceof UniqueViolation || isDriverUniqueViolation(e);
 }
 
+/** Whether `e` is the driver's unique violation of the index or constraint `name`. */
+export function violatesUnique(e: unknown, name: string): boolean {
+  return isDriverUniqueViolation(e) && e.constraint === name;
+}
+
 function isDriverUniqueViolation(
   e: unknown,
 ): e is { code: string; constraint?: unknown; message?: unknown } {

@@ -1,5 +1,5 @@
 export type * from './schema/index.js';
-export { BlobTooLargeError, BlobNotFoundError, StoreBusyError, UniqueViolation, isUniqueViolation } from './errors.js';
+export { BlobTooLargeError, BlobNotFoundError, StoreBusyError, UniqueViolation, isUniqueViolation, violatesUnique } from './errors.js';
 export * from './blob/blob-store.js';
 export { FsBlobStore } from './blob/fs-blob-store.js';
 export { CachingBlobStore, type BlobCacheOptions } from './blob/caching-blob-store.js';

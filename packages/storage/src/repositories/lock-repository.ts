@@ -17,6 +17,12 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class LockRepository {
   constructor(private readonly db: Executor) {}
 
+  /** When the last lock of the store expires; undefined when there is none. */
+  async latestExpiry(): Promise<Date | undefined> {
+    const row = await this.db.selectFrom('davLock').select((eb) => eb.fn.max('expiresAt').as('latest')).executeTakeFirst();
+    return row?.latest ?? undefined;
+  }
+
   /** Unexpired locks on the path, on its ancestors with depth infinity, and optionally below it. */
   async affecting(path: string, below: boolean, now = new Date()): Promise<LockRow[]> {
     return this.db

@@ -138,11 +138,21 @@ export class NodeRepository {
   /** Creates an item; `folderKind` is the kind of item (the kind of its folder). */
   async createFile(
     values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
+    options: { countUsage?: boolean } = {},
   ): Promise<NodeRow> {
-    // One statement: the change row is a CTE of the insert (the embedded store pays per statement, ADR 0011).
+    // One statement: the change row, and with `countUsage` the account's usage, are CTEs of the
+    // insert (the embedded store pays per statement, ADR 0011).
+    const countUsage = options.countUsage === true;
     return this.db
       .with('logged', (db) =>
         db.insertInto('change').values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created' }),
+      )
+      .with('counted', (db) =>
+        db
+          .updateTable('account')
+          .set({ usedBytes: sql`greatest(0, used_bytes + ${values.contentLength})` })
+          .where('id', '=', values.accountId)
+          .where(sql<boolean>`${countUsage}`),
       )
       .insertInto('node')
       .values({ ...values, isCollection: false })
