@@ -20,6 +20,7 @@ import {
 } from 'kysely';
 import type { WriteEffect } from '../read-cache.js';
 import { FifoMutex } from './fifo-mutex.js';
+import { PreparedStatements } from './prepared-statements.js';
 import { writeEffectOf } from './write-effect.js';
 
 /** Configuration of {@link PGliteDialect}. */
@@ -161,14 +162,14 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  readonly #pglite: PGlite;
   readonly #onWrite: ((effect: WriteEffect) => void) | undefined;
+  readonly #statements: PreparedStatements;
   /** What the open transaction changed, reported again when it ends; undefined outside one. */
   #transactionEffects: WriteEffect[] | undefined;
 
   constructor(pglite: PGlite, onWrite?: (effect: WriteEffect) => void) {
-    this.#pglite = pglite;
     this.#onWrite = onWrite;
+    this.#statements = new PreparedStatements(pglite);
   }
 
   beginTransaction(): void {
@@ -186,20 +187,20 @@ class PGliteConnection implements DatabaseConnection {
     for (const effect of effects) this.#onWrite?.(effect);
   }
 
-  /** Runs one statement and returns PGlite's raw result (the driver reads its command tag). */
+  /** Runs one statement, prepared, and returns PGlite's raw result (the driver reads its command tag). */
   run<R>(text: string, parameters: readonly unknown[]): Promise<Results<R>> {
-    return this.#pglite.query<R>(text, [...parameters], { rowMode: 'object' });
+    return this.#statements.query<R>(text, parameters);
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.run<R>(compiledQuery.sql, compiledQuery.parameters);
     const command = result.command?.toUpperCase();
-    if (this.#onWrite) {
-      const effect = writeEffectOf(compiledQuery, command);
-      if (effect !== undefined) {
-        this.#onWrite(effect);
-        this.#transactionEffects?.push(effect);
-      }
+    const effect = writeEffectOf(compiledQuery, command);
+    if (effect !== undefined) {
+      // DDL may change what prepared statements return: prepare them again.
+      if (effect === 'all') await this.#statements.clear();
+      this.#onWrite?.(effect);
+      this.#transactionEffects?.push(effect);
     }
     const isWrite = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
     return isWrite
