@@ -66,9 +66,11 @@ export class PreparedStatements {
   #serialize(value: unknown, type: number | undefined): string | Uint8Array | null {
     if (value === null || value === undefined) return null;
     const serializer = type === undefined ? undefined : this.#pglite.serializers[type];
-    if (serializer) return serializer(value) as string;
+    if (serializer) return serializer(value);
     if (value instanceof Uint8Array) return value;
-    return typeof value === 'string' ? value : String(value as string | number | boolean | bigint);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+    return JSON.stringify(value);
   }
 
   async #prepare(text: string): Promise<Prepared> {
