@@ -36,6 +36,8 @@ export { reduceConfidentialCard } from './vcard/reduce-confidential-card.js';
 export { renderAddressData, transformsAddressData, type AddressDataRequest } from './vcard/render-address-data.js';
 export {
   matchesAddressFilter,
+  matchesAddressValues,
+  isDecidableOnValues,
   type AddressFilter,
   type AddressParamFilter,
   type AddressPropFilter,

@@ -1,7 +1,7 @@
 import { textMatches } from '../text-match.js';
 import type { TextMatch } from '../types.js';
 import { paramValues, parseLines, type VcardLine } from './content-lines.js';
-import { matchText } from './vcard-values.js';
+import { isIndexedVcardProperty, matchText } from './vcard-values.js';
 
 /** `test` of a filter or prop-filter (RFC 6352 §10.5): any or all of the children must match. */
 export type FilterTest = 'anyof' | 'allof';
@@ -72,6 +72,35 @@ export function matchesAddressFilter(text: string, filter: AddressFilter): boole
       const instances = lines.filter((l) => isNamed(l, prop.name));
       if (prop.isNotDefined) return instances.length === 0;
       return instances.some((line) => instanceMatches(line, prop));
+    }),
+  );
+}
+
+/**
+ * Whether a filter can be decided on the indexed values of a card alone (see
+ * {@link matchesAddressValues}): every prop-filter names an indexed property, without a group
+ * and without param-filters, whose stored values are the texts the filter compares.
+ */
+export function isDecidableOnValues(filter: AddressFilter): boolean {
+  return filter.propFilters.every((p) => !p.name.includes('.') && isIndexedVcardProperty(p.name) && p.paramFilters.length === 0);
+}
+
+/**
+ * {@link matchesAddressFilter} on a card's indexed values (property and match text of each
+ * instance) instead of its text, for a filter {@link isDecidableOnValues}: the same answer,
+ * without reading the card.
+ */
+export function matchesAddressValues(values: readonly { readonly property: string; readonly value: string }[], filter: AddressFilter): boolean {
+  if (filter.propFilters.length === 0) return true;
+  return combine(
+    filter.test,
+    filter.propFilters.map((prop) => {
+      const instances = values.filter((v) => v.property === prop.name);
+      if (prop.isNotDefined) return instances.length === 0;
+      return instances.some((v) => {
+        const tests = prop.textMatches.map((m) => textMatches([v.value], m));
+        return tests.length === 0 || combine(prop.test, tests);
+      });
     }),
   );
 }

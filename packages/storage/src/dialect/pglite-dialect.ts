@@ -193,7 +193,7 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.run<R>(compiledQuery.sql, compiledQuery.parameters);
+    const result = await this.#statements.query<R>(compiledQuery.sql, compiledQuery.parameters, isPlainSelect(compiledQuery));
     const command = result.command?.toUpperCase();
     const effect = writeEffectOf(compiledQuery, command);
     if (effect !== undefined) {
@@ -212,6 +212,18 @@ class PGliteConnection implements DatabaseConnection {
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     yield await this.executeQuery<R>(compiledQuery);
   }
+}
+
+/**
+ * A SELECT built by kysely that neither writes (in a CTE) nor locks rows: its rows may come
+ * aggregated (see PreparedStatements).
+ */
+function isPlainSelect(query: CompiledQuery): boolean {
+  return (
+    query.query.kind === 'SelectQueryNode' &&
+    !/\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b/i.test(query.sql) &&
+    writeEffectOf(query, 'SELECT') === undefined
+  );
 }
 
 function savepointCommand(command: string, name: string): RawNode {

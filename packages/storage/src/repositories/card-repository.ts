@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Expression, type Insertable, type Selectable, type SqlBool } from 'kysely';
-import type { CardTable, Database } from '../schema/index.js';
+import type { CardTable, Database, NodeTable } from '../schema/index.js';
 import type { Executor } from './executor.js';
 
 export type CardRow = Selectable<CardTable>;
@@ -52,6 +52,22 @@ function condition(eb: ExpressionBuilder<Database, 'card'>, folderId: number, fi
     .where('cardValue.property', '=', filter.property)
     .where((inner) => (filter.matchType === 'equals' ? inner(column, '=', filter.value) : inner(column, 'like', pattern)));
   return sql<SqlBool>`${sql.ref('card.nodeId')} = any(array(${matching}))`;
+}
+
+/** The one text condition a prefilter comes down to, if it does (`anyof` of one part, and so on). */
+function singleCondition(prefilter: CardPrefilter): CardTextPrefilter | undefined {
+  if (prefilter.kind === 'text') return prefilter;
+  const [only, ...others] = prefilter.parts;
+  return only && others.length === 0 ? singleCondition(only) : undefined;
+}
+
+/** A candidate of a query with its node: its data when asked for, and its values of some properties. */
+export interface CandidateCard {
+  readonly node: Selectable<NodeTable>;
+  /** The vCard text, when asked for. */
+  readonly data: string | undefined;
+  /** The card's indexed values of the properties asked for, in no order. */
+  readonly values: readonly { readonly property: string; readonly value: string }[];
 }
 
 /** A card with its member name in its folder. */
@@ -180,6 +196,84 @@ export class CardRepository {
     let query = this.db.selectFrom('card').selectAll().where('card.folderId', '=', folderId);
     if (prefilter) query = query.where((eb) => condition(eb, folderId, prefilter));
     return query.orderBy('card.nodeId').execute();
+  }
+
+  /**
+   * The candidates of a query in one statement, with their node rows: each card's text only
+   * when `withData` (a query that needs neither the exact filter on the whole card nor
+   * address-data reads no card text), and its indexed values of `properties`.
+   */
+  async findCandidateCards(
+    folderId: number,
+    prefilter: CardPrefilter | undefined,
+    options: {
+      readonly withData: boolean;
+      readonly properties: readonly string[];
+      /**
+       * The values the prefilter's single text condition let through are enough: the exact
+       * filter is one positive text-match on that property, which no other value can satisfy.
+       */
+      readonly matchedValuesSuffice?: boolean;
+    },
+  ): Promise<CandidateCard[]> {
+    const single = prefilter && singleCondition(prefilter);
+    if (options.matchedValuesSuffice === true && single) return this.byMatchingValues(folderId, single, options.withData);
+    let query = this.db
+      .selectFrom('card')
+      .innerJoin('node', 'node.id', 'card.nodeId')
+      .selectAll('node')
+      .select(options.withData ? sql<string | null>`card.data`.as('candidateData') : sql<string | null>`null`.as('candidateData'))
+      .where('card.folderId', '=', folderId);
+    if (prefilter) query = query.where((eb) => condition(eb, folderId, prefilter));
+    const rows = await query.orderBy('card.nodeId').execute();
+    // The values in a second statement by node id: cheaper than a subquery per card.
+    const values = new Map<number, { property: string; value: string }[]>();
+    if (options.properties.length > 0 && rows.length > 0) {
+      const found = await this.db
+        .selectFrom('cardValue')
+        .select(['nodeId', 'property', 'value'])
+        .where('nodeId', '=', sql<number>`any(${rows.map((r) => r.id)}::bigint[])`)
+        .where('property', '=', sql<string>`any(${[...new Set(options.properties)]}::text[])`)
+        .execute();
+      for (const v of found) values.set(v.nodeId, [...(values.get(v.nodeId) ?? []), { property: v.property, value: v.value }]);
+    }
+    return rows.map(({ candidateData, ...node }) => ({ node, data: candidateData ?? undefined, values: values.get(node.id) ?? [] }));
+  }
+
+  /**
+   * The cards with a value that passes a text prefilter, read from the values themselves (one
+   * scan of `card_value`, no second look-up per card): each card comes with the values of the
+   * property that passed. The caller uses this when the exact filter is one positive text-match
+   * on that property, which only such a value can satisfy (the prefilter is the coarser test).
+   */
+  private async byMatchingValues(folderId: number, prefilter: CardTextPrefilter, withData: boolean): Promise<CandidateCard[]> {
+    const column = prefilter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
+    const escaped = escapeLike(prefilter.value);
+    const pattern =
+      prefilter.matchType === 'contains' ? `%${escaped}%` : prefilter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`;
+    const rows = await this.db
+      .selectFrom('cardValue')
+      .innerJoin('node', 'node.id', 'cardValue.nodeId')
+      .selectAll('node')
+      .select('cardValue.value as matchedValue')
+      .select(
+        withData
+          ? sql<string | null>`(select c.data from card c where c.node_id = card_value.node_id)`.as('candidateData')
+          : sql<string | null>`null`.as('candidateData'),
+      )
+      .where('cardValue.folderId', '=', folderId)
+      .where('cardValue.property', '=', prefilter.property)
+      .where((eb) => (prefilter.matchType === 'equals' ? eb(column, '=', prefilter.value) : eb(column, 'like', pattern)))
+      .orderBy('node.id')
+      .execute();
+    const cards: CandidateCard[] = [];
+    for (const { matchedValue, candidateData, ...node } of rows) {
+      const last = cards.at(-1);
+      const value = { property: prefilter.property, value: matchedValue };
+      if (last?.node.id === node.id) (last.values as { property: string; value: string }[]).push(value);
+      else cards.push({ node, data: candidateData ?? undefined, values: [value] });
+    }
+    return cards;
   }
 
   /** Like {@link findCandidates}, with each card's member name in its folder (the directory's hrefs). */

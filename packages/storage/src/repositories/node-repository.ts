@@ -57,7 +57,7 @@ export class NodeRepository {
   /** Nodes by id, in one query. */
   byIds(ids: readonly number[]): Promise<NodeRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('node').selectAll().where('id', 'in', [...ids]).execute();
+    return this.db.selectFrom('node').selectAll().where('id', '=', sql<number>`any(${[...ids]}::bigint[])`).execute();
   }
 
   /** The folders of one kind of an account, at any depth (its calendars, for delegation). */
@@ -75,7 +75,12 @@ export class NodeRepository {
   /** Members of a collection by name, in one query. */
   childrenNamed(parentId: number, names: readonly string[]): Promise<NodeRow[]> {
     if (names.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('node').selectAll().where('parentId', '=', parentId).where('name', 'in', [...names]).execute();
+    return this.db
+      .selectFrom('node')
+      .selectAll()
+      .where('parentId', '=', parentId)
+      .where('name', '=', sql<string>`any(${[...names]}::text[])`)
+      .execute();
   }
 
   child(parentId: number, name: string): Promise<NodeRow | undefined> {
@@ -241,7 +246,8 @@ export class NodeRepository {
     const rows = await this.db
       .selectFrom('deadProperty')
       .select(['nodeId', 'xml'])
-      .where('nodeId', 'in', [...nodeIds])
+      // One array parameter: the same statement text (and prepared plan) for any number of ids.
+      .where('nodeId', '=', sql<number>`any(${[...nodeIds]}::bigint[])`)
       .orderBy('name')
       .execute();
     for (const row of rows) byNode.set(row.nodeId, [...(byNode.get(row.nodeId) ?? []), row.xml]);
