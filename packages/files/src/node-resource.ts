@@ -49,9 +49,19 @@ export class NodeResources {
       contentLength: node.isCollection ? undefined : node.contentLength,
       displayName: node.displayName ?? undefined,
       ownerHref: this.principalHref(account.email),
-      ops: this.operations(node, account, path, folderKind, preloaded),
     });
     const resource: NodeResource = { ...base, kind: 'node', node, account, folderKind };
+    // The operations are built on first use: listings and reports make many resources and
+    // most of them are only read (their properties), never written, copied or synced.
+    Object.defineProperty(resource, 'ops', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const ops = this.operations(node, account, path, folderKind, preloaded);
+        Object.defineProperty(resource, 'ops', { value: ops, enumerable: true, writable: false, configurable: false });
+        return ops;
+      },
+    });
     return node.isCollection && node.serverPath !== null ? serverPathFolder(resource) : resource;
   }
 

@@ -13,9 +13,13 @@ const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
 const DATE_OID = 1082;
 const BYTEA_OID = 17;
+const NUMERIC_OID = 1700;
 const reparsed = new Set([TIMESTAMPTZ_OID, TIMESTAMP_OID, DATE_OID, BYTEA_OID]);
 
 const { serialize } = protocol;
+
+/** Above this many rows, aggregating them on the server pays (measured on node rows). */
+const MANY_ROWS = 16;
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -23,8 +27,10 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * The statement that returns the rows of `text` as one JSON array of arrays (no column names
  * repeated in every row), in the rows' order, kept by a row number taken before aggregating.
  */
-function aggregating(text: string, columns: readonly { readonly name: string }[]): string {
-  const values = columns.map((c) => `partage_rows.${quoted(c.name)}`).join(', ');
+function aggregating(text: string, columns: readonly { readonly name: string; readonly type: number }[]): string {
+  // numeric goes as text, as PGlite gives it for plain rows (JSON numbers would lose digits);
+  // int8 as a JSON number, exact below 2^53 like the int8 parser of the store.
+  const values = columns.map((c) => `partage_rows.${quoted(c.name)}${c.type === NUMERIC_OID ? '::text' : ''}`).join(', ');
   return `select coalesce(json_agg(json_build_array(${values}) order by partage_row_number), '[]')::text as rows from (select partage_inner.*, row_number() over () as partage_row_number from (${text}) as partage_inner) as partage_rows`;
 }
 
@@ -52,12 +58,18 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * rows are parsed by PGlite's own result parser with the instance's parsers.
  * Measured on this store (ADR 0018): a keyed lookup 320 µs with `query`, 99 µs prepared.
  */
+let instances = 0;
+
 export class PreparedStatements {
+  /** Statement names are unique per instance: prepared statements live in the PGlite session. */
+  readonly #prefix = `partage_${++instances}_`;
   readonly #pglite: PGlite;
   readonly #capacity: number;
   /** By SQL text, least recently used first (a Map keeps insertion order). */
   readonly #byText = new Map<string, Prepared>();
   #counter = 0;
+  /** Whether a SELECT returned more than {@link MANY_ROWS} rows the last time, by SQL text. */
+  readonly #returnsMany = new Map<string, boolean>();
 
   constructor(pglite: PGlite, capacity = 1_000) {
     this.#pglite = pglite;
@@ -65,13 +77,21 @@ export class PreparedStatements {
   }
 
   /**
-   * Runs a query. With `aggregate`, a plain SELECT's rows come back as one JSON array built by
-   * the server (`json_agg`), which PGlite hands over far faster than row by row (a row costs a
-   * few microseconds to pass, whatever its width); the columns keep their names and order, and
-   * dates and byte strings are parsed as for plain rows.
+   * Runs a query. With `aggregate`, a plain SELECT that returned many rows the last time it ran
+   * gets them as one JSON array built by the server (`json_agg`), which PGlite hands over far
+   * faster than row by row (each row costs a few microseconds to pass, whatever its width); the
+   * columns keep their names and order, and dates and byte strings are parsed as for plain rows.
+   * A statement that returns a row or a few runs plainly, the aggregation costing more there.
    */
   async query<R>(text: string, parameters: readonly unknown[], aggregate = false): Promise<Results<R>> {
-    if (aggregate) return this.#aggregated<R>(text, parameters);
+    if (!aggregate) return this.#plain<R>(text, parameters);
+    const result = this.#returnsMany.get(text) === true ? await this.#aggregated<R>(text, parameters) : await this.#plain<R>(text, parameters);
+    if (this.#returnsMany.size >= this.#capacity) this.#returnsMany.clear();
+    this.#returnsMany.set(text, result.rows.length > MANY_ROWS);
+    return result;
+  }
+
+  async #plain<R>(text: string, parameters: readonly unknown[]): Promise<Results<R>> {
     const prepared = await this.#prepare(text);
     const values = parameters.map((value, i) => this.#serialize(value, prepared.parameterTypes[i]));
     const { messages } = await this.#pglite.execProtocol(
@@ -98,13 +118,13 @@ export class PreparedStatements {
       const columns = (description?.fields ?? []).map((f) => ({ name: f.name, type: f.dataTypeID }));
       if (!aggregatable(columns)) {
         this.#byText.set(key, { name: '', parameterTypes: [] }); // remembered as a statement to run row by row
-        return this.query<R>(text, parameters);
+        return this.#plain<R>(text, parameters);
       }
       prepared = { ...(await this.#prepareAs(key, aggregating(text, columns))), columns };
       this.#byText.set(key, prepared);
     }
-    if (prepared.columns === undefined) return this.query<R>(text, parameters);
-    const result = await this.query<{ rows: string }>(key, parameters);
+    if (prepared.columns === undefined) return this.#plain<R>(text, parameters);
+    const result = await this.#plain<{ rows: string }>(key, parameters);
     const columns = prepared.columns ?? [];
     const rows = (JSON.parse(result.rows[0]?.rows ?? '[]') as unknown[][]).map((values) => {
       const row: Record<string, unknown> = {};
@@ -162,7 +182,7 @@ export class PreparedStatements {
         parts.push(serialize.close({ type: 'S', name: oldest.name }));
       }
     }
-    const name = `partage_${++this.#counter}`;
+    const name = `${this.#prefix}${++this.#counter}`;
     parts.push(serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync());
     const { messages } = await this.#pglite.execProtocol(concat(parts));
     const description = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { INT8_OID, parseInt8 } from './type-parsers.js';
+import { PreparedStatements } from './prepared-statements.js';
+
+let pglite: PGlite;
+beforeAll(async () => {
+  pglite = await PGlite.create({ parsers: { [INT8_OID]: parseInt8 } });
+  await pglite.exec(`
+    create table sample (
+      id bigserial primary key, label text, flag boolean, amount numeric, at timestamptz, day date,
+      bytes bytea, doc jsonb, tags text[]);
+    insert into sample (label, flag, amount, at, day, bytes, doc, tags)
+      select case when g % 7 = 0 then null else 'é "quoted", line' || chr(10) || g end, g % 2 = 0,
+             (g * 1.25)::numeric, timestamptz '2026-11-29 05:13:00.123456+00' + g * interval '1 minute',
+             date '2026-01-01' + g, decode(lpad(to_hex(g), 4, '0'), 'hex'), jsonb_build_object('n', g), array['a', g::text]
+      from generate_series(1, 60) g;`);
+}, 60_000);
+afterAll(() => pglite.close());
+
+describe('PreparedStatements', () => {
+  it('returns the rows PGlite.query returns, plain or aggregated, in the same order and with the same types', async () => {
+    const statements = new PreparedStatements(pglite);
+    const text = 'select * from sample where id > $1 order by id desc';
+    const expected = (await pglite.query<Record<string, unknown>>(text, [3], { rowMode: 'object' })).rows;
+    const first = await statements.query<Record<string, unknown>>(text, [3], true); // plain: learns it returns many rows
+    const second = await statements.query<Record<string, unknown>>(text, [3], true); // aggregated
+    expect(first.rows).toEqual(expected);
+    expect(second.rows).toEqual(expected);
+    expect(second.rows[0]?.['at']).toBeInstanceOf(Date);
+    expect(second.rows[0]?.['bytes']).toBeInstanceOf(Uint8Array);
+    expect(typeof second.rows[0]?.['amount']).toBe('string');
+  });
+
+  it('serializes parameters by their inferred types: dates, arrays, booleans, null', async () => {
+    const statements = new PreparedStatements(pglite);
+    const rows = await statements.query<{ id: number }>(
+      'select id from sample where at > $1 and id = any($2) and flag = $3 and ($4::text is null or label = $4) order by id',
+      [new Date('2026-11-29T05:20:00Z'), [8, 9, 10, 12], true, null],
+    );
+    expect(rows.rows.map((r) => r.id)).toEqual([8, 10, 12]);
+  });
+
+  it('reports errors with their SQLSTATE and keeps working after them', async () => {
+    const statements = new PreparedStatements(pglite);
+    await expect(statements.query('insert into sample (id) values ($1)', [1])).rejects.toMatchObject({ code: '23505' });
+    await expect(statements.query('select nothing from nowhere', [])).rejects.toMatchObject({ code: '42P01' });
+    const after = await statements.query<{ n: number }>('select count(*)::int as n from sample', []);
+    expect(after.rows[0]?.n).toBe(60);
+  });
+
+  it('keeps at most its capacity of statements prepared, and prepares evicted ones again', async () => {
+    const count = async () =>
+      (await pglite.query<{ n: number }>("select count(*)::int as n from pg_prepared_statements where name like 'partage_%'")).rows[0]?.n ?? 0;
+    const before = await count();
+    const statements = new PreparedStatements(pglite, 3);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 1; i <= 5; i++) {
+        const result = await statements.query<{ v: number }>(`select ${i}::int + $1::int as v`, [round]);
+        expect(result.rows[0]?.v).toBe(i + round);
+      }
+    }
+    expect((await count()) - before).toBe(3);
+  });
+});
