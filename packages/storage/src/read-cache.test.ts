@@ -105,6 +105,22 @@ describe('the embedded store reports what each statement changed', () => {
     expect(await survives(['account:-used_bytes'], rename)).toBe(false);
     expect(await survives(['account:existing'], () => sql`update account set display_name = 'y' where id = ${id}`.execute(db))).toBe(false);
     expect(await survives(['domain'], () => sql`select 1`.execute(db))).toBe(true);
+    // A write in a CTE of a SELECT, and one of an INSERT into another table.
+    const cteSelect = () =>
+      db
+        .with('added', (w) => w.insertInto('domain').values({ name: `cte${Math.random()}.test` }).returning('id'))
+        .selectFrom('added')
+        .selectAll()
+        .execute();
+    expect(await survives(['domain'], cteSelect)).toBe(false);
+    const cteInsert = () =>
+      db
+        .with('renamed', (w) => w.updateTable('domain').set({ name: `r${Math.random()}.test` }).where('id', '=', domain.id))
+        .insertInto('loginFailure')
+        .values({ accountKey: `k${Math.random()}`, address: '127.0.0.1', failures: 1, windowStartedAt: new Date(), blockedUntil: null })
+        .execute();
+    expect(await survives(['domain:existing'], cteInsert)).toBe(false);
+    expect(await survives(['login_failure:existing'], cteInsert)).toBe(true);
     expect(await survives(['domain'], () => sql`create table cache_probe (x int)`.execute(db))).toBe(false);
     // A delete of an account removes its nodes (on delete cascade).
     expect(await survives(['node:existing'], () => db.deleteFrom('account').where('id', '=', id).execute())).toBe(false);

@@ -82,10 +82,14 @@ function collect(node: unknown, into: Collected, depth = 0): void {
     default:
       break;
   }
-  for (const key in n) {
-    if (key === 'kind') continue;
-    const value = n[key];
-    if (value !== null && typeof value === 'object') collect(value, into, depth + 1);
+  // PostgreSQL allows data-modifying statements only in the top-level WITH: below the root, only
+  // its common table expressions (and raw SQL, whose text is scanned) can write.
+  if (depth === 0 || kind === 'WithNode' || kind === 'CommonTableExpressionNode' || kind === 'RawNode') {
+    for (const key in n) {
+      if (key === 'kind') continue;
+      const value = n[key];
+      if (value !== null && typeof value === 'object') collect(value, into, depth + 1);
+    }
   }
 }
 
