@@ -32,6 +32,14 @@ describe('PreparedStatements', () => {
     expect(typeof second.rows[0]?.['amount']).toBe('string');
   });
 
+  it('aggregates pattern matches too, planned for their pattern', async () => {
+    const statements = new PreparedStatements(pglite);
+    const text = "select id, label from sample where label like $1 order by id";
+    const expected = (await pglite.query<Record<string, unknown>>(text, ['é%'], { rowMode: 'object' })).rows;
+    expect(expected.length).toBeGreaterThan(16);
+    for (let i = 0; i < 3; i++) expect((await statements.query(text, ['é%'], true)).rows).toEqual(expected);
+  });
+
   it('serializes parameters by their inferred types: dates, arrays, booleans, null', async () => {
     const statements = new PreparedStatements(pglite);
     const rows = await statements.query<{ id: number }>(
