@@ -254,13 +254,10 @@ export class CardRepository {
     const rows = await this.db
       .selectFrom('cardValue')
       .innerJoin('node', 'node.id', 'cardValue.nodeId')
+      .innerJoin('card', 'card.nodeId', 'cardValue.nodeId')
       .selectAll('node')
       .select('cardValue.value as matchedValue')
-      .select(
-        withData
-          ? sql<string | null>`(select c.data from card c where c.node_id = card_value.node_id)`.as('candidateData')
-          : sql<string | null>`null`.as('candidateData'),
-      )
+      .select(withData ? sql<string | null>`card.data`.as('candidateData') : sql<string | null>`null`.as('candidateData'))
       .where('cardValue.folderId', '=', folderId)
       .where('cardValue.property', '=', prefilter.property)
       .where((eb) => (prefilter.matchType === 'equals' ? eb(column, '=', prefilter.value) : eb(column, 'like', pattern)))
