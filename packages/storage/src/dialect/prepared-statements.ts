@@ -102,16 +102,29 @@ export class PreparedStatements {
     if (needsCustomPlan.test(text)) return this.#planned<R>(text, parameters);
     const prepared = await this.#prepare(text);
     const values = parameters.map((value, i) => this.#serialize(value, prepared.parameterTypes[i]));
+    return this.#execute<R>([serialize.bind({ statement: prepared.name, values })]);
+  }
+
+  /** Sends `start` (a Bind, after a Parse or not) with Describe, Execute and Sync in one exchange, and reads the result. */
+  async #execute<R>(start: readonly Uint8Array[]): Promise<Results<R>> {
     const { messages } = await this.#pglite.execProtocol(
-      concat([
-        serialize.bind({ statement: prepared.name, values }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
+      concat([...start, serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
     );
     const [result] = parse.parseResults(messages, this.#pglite.parsers, { rowMode: 'object' });
     return result as Results<R>; // rows typed by the caller, as with PGlite.query
+  }
+
+  /** The parameter types and result columns of a statement, parsed unnamed (nothing kept prepared). */
+  async #describe(text: string): Promise<{ parameterTypes: number[]; columns: { name: string; type: number }[] }> {
+    const { messages } = await this.#pglite.execProtocol(
+      concat([serialize.parse({ name: '', text, types: [] }), serialize.describe({ type: 'S', name: '' }), serialize.sync()]),
+    );
+    const parameters = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
+    const rows = messages.find((m) => m.name === 'rowDescription') as { fields?: { name: string; dataTypeID: number }[] } | undefined;
+    return {
+      parameterTypes: parameters?.dataTypeIDs ?? [],
+      columns: (rows?.fields ?? []).map((f) => ({ name: f.name, type: f.dataTypeID })),
+    };
   }
 
   /**
@@ -120,29 +133,15 @@ export class PreparedStatements {
    * a prepared statement's generic plan cannot use them (autocomplete took 38 ms instead of 19).
    */
   async #planned<R>(text: string, parameters: readonly unknown[]): Promise<Results<R>> {
-    let types = this.#unnamedTypes.get(text);
-    if (!types) {
-      const { messages } = await this.#pglite.execProtocol(
-        concat([serialize.parse({ name: '', text, types: [] }), serialize.describe({ type: 'S', name: '' }), serialize.sync()]),
-      );
-      const description = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
-      types = description?.dataTypeIDs ?? [];
+    let parameterTypes = this.#unnamedTypes.get(text);
+    if (!parameterTypes) {
+      parameterTypes = (await this.#describe(text)).parameterTypes;
       if (this.#unnamedTypes.size >= this.#capacity) this.#unnamedTypes.clear();
-      this.#unnamedTypes.set(text, types);
+      this.#unnamedTypes.set(text, parameterTypes);
     }
-    const parameterTypes = types;
-    const values = parameters.map((value, i) => this.#serialize(value, parameterTypes[i]));
-    const { messages } = await this.#pglite.execProtocol(
-      concat([
-        serialize.parse({ name: '', text, types: parameterTypes }),
-        serialize.bind({ statement: '', values }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-    );
-    const [result] = parse.parseResults(messages, this.#pglite.parsers, { rowMode: 'object' });
-    return result as Results<R>; // rows typed by the caller, as with PGlite.query
+    const types = parameterTypes;
+    const values = parameters.map((value, i) => this.#serialize(value, types[i]));
+    return this.#execute<R>([serialize.parse({ name: '', text, types }), serialize.bind({ statement: '', values })]);
   }
 
   async #aggregated<R>(text: string, parameters: readonly unknown[]): Promise<Results<R>> {
@@ -150,11 +149,7 @@ export class PreparedStatements {
     let prepared = this.#byText.get(key);
     if (!prepared) {
       // The inner statement's description gives the column types; the row number keeps the order.
-      const { messages } = await this.#pglite.execProtocol(
-        concat([serialize.parse({ name: '', text, types: [] }), serialize.describe({ type: 'S', name: '' }), serialize.sync()]),
-      );
-      const description = messages.find((m) => m.name === 'rowDescription') as { fields?: { name: string; dataTypeID: number }[] } | undefined;
-      const columns = (description?.fields ?? []).map((f) => ({ name: f.name, type: f.dataTypeID }));
+      const { columns } = await this.#describe(text);
       if (!aggregatable(columns)) {
         this.#byText.set(key, { name: '', parameterTypes: [] }); // remembered as a statement to run row by row
         return this.#plain<R>(text, parameters);

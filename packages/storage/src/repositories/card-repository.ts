@@ -30,6 +30,14 @@ export interface CardTextPrefilter {
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The condition a `card_value` row meets for a text prefilter: equality, or a LIKE pattern. */
+function valueMatches(eb: ExpressionBuilder<Database, 'cardValue'>, filter: CardTextPrefilter): Expression<SqlBool> {
+  const column = filter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
+  if (filter.matchType === 'equals') return eb(column, '=', filter.value);
+  const escaped = escapeLike(filter.value);
+  return eb(column, 'like', filter.matchType === 'contains' ? `%${escaped}%` : filter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`);
+}
+
 /**
  * The SQL condition of a prefilter on `card`. A text condition reads the matching values through
  * `card_value`'s indexes (the folder/property/fold b-tree for equals and starts-with, the trigram
@@ -41,16 +49,12 @@ function condition(eb: ExpressionBuilder<Database, 'card'>, folderId: number, fi
     const parts = filter.parts.map((p) => condition(eb, folderId, p));
     return filter.kind === 'anyof' ? eb.or(parts) : eb.and(parts);
   }
-  const column = filter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
-  const escaped = escapeLike(filter.value);
-  const pattern =
-    filter.matchType === 'contains' ? `%${escaped}%` : filter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`;
   const matching = eb
     .selectFrom('cardValue')
     .select('cardValue.nodeId')
     .where('cardValue.folderId', '=', folderId)
     .where('cardValue.property', '=', filter.property)
-    .where((inner) => (filter.matchType === 'equals' ? inner(column, '=', filter.value) : inner(column, 'like', pattern)));
+    .where((inner) => valueMatches(inner, filter));
   return sql<SqlBool>`${sql.ref('card.nodeId')} = any(array(${matching}))`;
 }
 
@@ -247,10 +251,6 @@ export class CardRepository {
    * on that property, which only such a value can satisfy (the prefilter is the coarser test).
    */
   private async byMatchingValues(folderId: number, prefilter: CardTextPrefilter, withData: boolean): Promise<CandidateCard[]> {
-    const column = prefilter.isFolded ? 'cardValue.valueFolded' : 'cardValue.value';
-    const escaped = escapeLike(prefilter.value);
-    const pattern =
-      prefilter.matchType === 'contains' ? `%${escaped}%` : prefilter.matchType === 'starts-with' ? `${escaped}%` : `%${escaped}`;
     const rows = await this.db
       .selectFrom('cardValue')
       .innerJoin('node', 'node.id', 'cardValue.nodeId')
@@ -260,7 +260,7 @@ export class CardRepository {
       .select(withData ? sql<string | null>`card.data`.as('candidateData') : sql<string | null>`null`.as('candidateData'))
       .where('cardValue.folderId', '=', folderId)
       .where('cardValue.property', '=', prefilter.property)
-      .where((eb) => (prefilter.matchType === 'equals' ? eb(column, '=', prefilter.value) : eb(column, 'like', pattern)))
+      .where((eb) => valueMatches(eb, prefilter))
       .orderBy('node.id')
       .execute();
     const cards: CandidateCard[] = [];
