@@ -35,8 +35,22 @@ export function parseRequestPath(rawPath: string): ParsedPath {
   return { segments, trailingSlash: path.endsWith('/') };
 }
 
+/** Encoded segments by segment: a multistatus encodes the same parent segments for every member. */
+const encodedSegments = new Map<string, string>();
+const ENCODED_SEGMENTS_KEPT = 2_048;
+
 /** Percent-encodes one segment for an href, keeping the characters RFC 3986 allows in a path segment. */
 export function encodeSegment(segment: string): string {
+  let encoded = encodedSegments.get(segment);
+  if (encoded === undefined) {
+    encoded = encodeSegmentNow(segment);
+    if (encodedSegments.size >= ENCODED_SEGMENTS_KEPT) encodedSegments.clear();
+    if (segment.length <= 256) encodedSegments.set(segment, encoded);
+  }
+  return encoded;
+}
+
+function encodeSegmentNow(segment: string): string {
   return encodeURIComponent(segment).replace(/%(40|3A|24|26|2B|2C|3B|3D)/g, (_, hex: string) =>
     String.fromCharCode(parseInt(hex, 16)),
   ).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

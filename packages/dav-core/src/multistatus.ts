@@ -8,17 +8,29 @@ const reasons: Readonly<Record<number, string>> = {
   500: 'Internal Server Error', 502: 'Bad Gateway', 507: 'Insufficient Storage',
 };
 
+const statusLines = new Map<number, string>();
+
 /** `HTTP/1.1 404 Not Found` for a `DAV:status` element. */
-export const statusLine = (status: number): string => `HTTP/1.1 ${status} ${reasons[status] ?? ''}`.trimEnd();
+export function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${reasons[status] ?? ''}`.trimEnd();
+    if (statusLines.size < 1_000) statusLines.set(status, line);
+  }
+  return line;
+}
+
+const response = dav('response');
+const href_ = dav('href');
+const propstat = dav('propstat');
+const prop = dav('prop');
+const status_ = dav('status');
 
 /** A `DAV:response` carrying propstats grouped by status. */
 export function propstatResponse(href: string, byStatus: ReadonlyMap<number, readonly XmlNode[]>): XmlElement {
-  return el(dav('response'), [
-    el(dav('href'), [href]),
-    ...[...byStatus].map(([status, props]) =>
-      el(dav('propstat'), [el(dav('prop'), [...props]), el(dav('status'), [statusLine(status)])]),
-    ),
-  ]);
+  const children: XmlElement[] = [el(href_, [href])];
+  for (const [status, props] of byStatus) children.push(el(propstat, [el(prop, props), el(status_, [statusLine(status)])]));
+  return el(response, children);
 }
 
 /** A `DAV:response` with a single status (RFC 4918 §14.24), optionally with an error element. */

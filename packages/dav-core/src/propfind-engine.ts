@@ -72,7 +72,7 @@ export async function propertiesResponse(
         ...(await deadProperties()).filter((p) => !liveNames.has(p.name)).map((p) => p.name),
       ];
     }
-    for (const name of new Set(names)) {
+    for (const name of names.length > 1 ? new Set(names) : names) {
       const handler = server.registry.property(name, resource);
       let value: PropValue | undefined;
       if (handler) {
@@ -87,7 +87,7 @@ export async function propertiesResponse(
         }
         missing.push(el(name));
       } else {
-        found.push(el(name, [...toNodes(value)]));
+        found.push(el(name, toNodes(value)));
       }
     }
   }

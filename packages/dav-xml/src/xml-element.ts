@@ -17,15 +17,19 @@ export type XmlNode = XmlElement | string;
  */
 export function el(
   name: ClarkName,
-  children: readonly (XmlNode | undefined | false | null)[] = [],
-  attributes: Record<string, string> = {},
+  children: readonly (XmlNode | undefined | false | null)[] = noChildren,
+  attributes: Readonly<Record<string, string>> = noAttributes,
 ): XmlElement {
   return {
     name,
     attributes,
-    children: children.filter((c): c is XmlNode => c !== undefined && c !== false && c !== null),
+    children: children.length === 0 ? noChildren : children.filter((c): c is XmlNode => c !== undefined && c !== false && c !== null),
   };
 }
+
+/** Shared by the elements built without attributes or children (they are never changed in place). */
+const noAttributes: Readonly<Record<string, string>> = Object.freeze({});
+const noChildren: readonly XmlNode[] = Object.freeze([]);
 
 /** Narrows a node to an element. */
 export const isElement = (node: XmlNode): node is XmlElement => typeof node !== 'string';

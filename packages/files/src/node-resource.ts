@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { parseXml, type XmlElement } from '@partage/dav-xml';
-import { DavError, makeResource, type DavPath, type Resource, type ResourceOps } from '@partage/dav-core';
+import { DavError, type DavPath, type Resource, type ResourceOps } from '@partage/dav-core';
 import { repositories, type FolderKind, type NodeRow } from '@partage/storage';
 import type { FolderKindSpec } from './item-content.js';
 import { serverPathFolder } from './server-path-resource.js';
@@ -30,38 +30,43 @@ export class NodeResources {
     return this.kinds.get(kind ?? 'files') ?? unservedKind(kind ?? 'files');
   }
 
-  /** The resource for a node at a DAV path; `preloaded` dead properties spare a query per member in listings. */
-  resource(node: NodeRow, account: NodeAccount, path: DavPath, preloaded?: XmlElement[]): NodeResource {
+  /**
+   * The resource for a node at a DAV path; `preloaded` dead properties spare a query per member
+   * in listings, and `ownerHref` (the account's principal) a string per member.
+   */
+  resource(
+    node: NodeRow,
+    account: NodeAccount,
+    path: DavPath,
+    preloaded?: XmlElement[],
+    ownerHref = this.principalHref(account.email),
+  ): NodeResource {
     const folderKind = node.folderKind ?? 'files';
-    const base = makeResource({
+    const spec = folderKind === 'home' ? undefined : this.spec(folderKind);
+    // The operations are built on first use: listings and reports make many resources and
+    // most of them are only read (their properties), never written, copied or synced. One
+    // literal with a getter keeps the object's shape fast (no property redefined on it).
+    const operations = () => this.operations(node, account, path, folderKind, preloaded);
+    let ops: ResourceOps | undefined;
+    const resource: NodeResource = {
       kind: 'node',
       path,
       isCollection: node.isCollection,
-      resourceTypes: node.isCollection && folderKind !== 'home' ? this.spec(folderKind).resourceTypes : [],
+      resourceTypes: node.isCollection && spec ? spec.resourceTypes : noResourceTypes,
       etag: node.etag ?? undefined,
       lastModified: node.modifiedAt,
       createdAt: node.createdAt,
-      contentType: node.isCollection
-        ? folderKind === 'home'
-          ? undefined
-          : this.spec(folderKind).exportFolder?.contentType
-        : (node.contentType ?? 'application/octet-stream'),
+      contentType: node.isCollection ? spec?.exportFolder?.contentType : (node.contentType ?? 'application/octet-stream'),
       contentLength: node.isCollection ? undefined : node.contentLength,
       displayName: node.displayName ?? undefined,
-      ownerHref: this.principalHref(account.email),
-    });
-    const resource: NodeResource = { ...base, kind: 'node', node, account, folderKind };
-    // The operations are built on first use: listings and reports make many resources and
-    // most of them are only read (their properties), never written, copied or synced.
-    Object.defineProperty(resource, 'ops', {
-      configurable: true,
-      enumerable: true,
-      get: () => {
-        const ops = this.operations(node, account, path, folderKind, preloaded);
-        Object.defineProperty(resource, 'ops', { value: ops, enumerable: true, writable: false, configurable: false });
-        return ops;
+      ownerHref,
+      node,
+      account,
+      folderKind,
+      get ops(): ResourceOps {
+        return (ops ??= operations());
       },
-    });
+    };
     return node.isCollection && node.serverPath !== null ? serverPathFolder(resource) : resource;
   }
 
@@ -173,9 +178,11 @@ export class NodeResources {
    */
   async members(rows: readonly NodeRow[], account: NodeAccount, path: DavPath): Promise<NodeResource[]> {
     const props = await repositories(this.store.db).nodes.deadPropertiesOf(rows.map((r) => r.id));
-    return rows.map((row) =>
-      this.resource(row, account, [...path, row.name], (props.get(row.id) ?? []).flatMap((p) => parseStored(p))),
-    );
+    const ownerHref = this.principalHref(account.email);
+    return rows.map((row) => {
+      const stored = props.get(row.id);
+      return this.resource(row, account, [...path, row.name], stored ? stored.flatMap((p) => parseStored(p)) : [], ownerHref);
+    });
   }
 
   private async quota(accountId: number): Promise<{ usedBytes: number; availableBytes: number | undefined }> {
@@ -185,6 +192,8 @@ export class NodeResources {
     return { usedBytes: used, availableBytes: quota === null || quota === undefined ? undefined : Math.max(0, quota - used) };
   }
 }
+
+const noResourceTypes: readonly never[] = [];
 
 /** A folder kind whose module is not installed: its folders exist but accept nothing. */
 function unservedKind(kind: FolderKind): FolderKindSpec {

@@ -14,6 +14,7 @@ import { createPostgresDialect } from './dialect/postgres-pool.js';
 import { INT8_OID, parseInt8 } from './dialect/type-parsers.js';
 import { migrateToLatest } from './migrate.js';
 import { ReadCache, WriteLog } from './read-cache.js';
+import { StoreMaintenance } from './store-maintenance.js';
 import type { Database } from './schema/index.js';
 
 /** Where {@link openDatabase} keeps its data. */
@@ -38,6 +39,8 @@ export interface OpenedDatabase {
   blobStore: BlobStore;
   /** Cache of reads, enabled for the embedded store only (see `ReadCache`). */
   readCache: ReadCache;
+  /** The embedded store's vacuum, run in the background (`StoreMaintenance`); PostgreSQL runs its own. */
+  maintenance?: Pick<StoreMaintenance, 'start' | 'runs'>;
   /** Closes the database, releases the embedded store lock and removes temp blob dirs. */
   close(): Promise<void>;
 }
@@ -105,26 +108,31 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
         ? await PGlite.create(pgliteOptions)
         : await PGlite.create(join(dataDir, 'db'), pgliteOptions);
     const writes = new WriteLog();
-    const statistics = new StatisticsRefresh(() => sql`analyze`.execute(db));
+    const maintenance = new StoreMaintenance(() => vacuum(db));
     const db = createKysely(
       new PGliteDialect({
         pglite,
         onWrite: (effect) => {
           writes.note(effect);
-          statistics.afterWrite(writes.writes);
+          maintenance.afterWrite();
         },
       }),
     );
     cleanups.push(() => db.destroy());
+    cleanups.push(() => maintenance.close());
     await migrateToLatest(db);
     writes.setCascades(await deleteCascades(db));
-    await analyzeIfNeverAnalyzed(db);
+    // A store that holds data is vacuumed once it is open (cheap when it was before, the pages
+    // found all-visible being skipped): a store never vacuumed, filled by an earlier version or
+    // restored from a dump, would otherwise be scanned row by row until enough writes come.
+    if (await holdsData(db)) void maintenance.start();
     const blobStore = await FsBlobStore.open(blobDir);
     return {
       db,
       engine: 'pglite',
       blobStore: new CachingBlobStore(blobStore),
       readCache: new ReadCache(writes),
+      maintenance,
       close,
     };
   } catch (e) {
@@ -133,40 +141,24 @@ async function openPglite(dataDir: string | undefined): Promise<OpenedDatabase> 
   }
 }
 
-/**
- * PGlite runs no autovacuum, so nothing would update the planner's statistics: without them it
- * plans from rough guesses (a card query then reads all values of a property rather than the
- * matching ones). The store is analyzed in the background after a number of writes that
- * doubles each time (5,000, then 10,000, 20,000… counted from the process's start), so that
- * the statistics follow the data's growth at a cost that stays small next to the writes. It is
- * not analyzed when opened: statistics of a store still empty would mislead the planner while
- * it fills (measured: a bulk PUT 20 % slower), unless it holds data never analyzed (a store
- * filled by an earlier version, or restored from a dump).
- */
-class StatisticsRefresh {
-  #due = 5_000;
-  #running = false;
-
-  constructor(private readonly analyze: () => Promise<unknown>) {}
-
-  afterWrite(writes: number): void {
-    if (this.#running || writes < this.#due) return;
-    this.#running = true;
-    this.#due = writes * 2;
-    // Queued behind the statement that triggered it; a store closed meanwhile just refuses it.
-    void this.analyze()
-      .catch(() => undefined)
-      .finally(() => {
-        this.#running = false;
-      });
-  }
+/** `VACUUM (ANALYZE)` of the store (see {@link StoreMaintenance}); the number of rows it holds. */
+async function vacuum(db: Kysely<Database>): Promise<number> {
+  await sql`vacuum (analyze)`.execute(db);
+  const { rows } = await sql<{ rows: number }>`
+    select coalesce(sum(greatest(reltuples, 0)), 0)::float8 as rows
+    from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace`.execute(db);
+  return rows[0]?.rows ?? 0;
 }
 
-/** Analyzes the store when one of its tables holds data (over 64 kB) but was never analyzed. */
-async function analyzeIfNeverAnalyzed(db: Kysely<Database>): Promise<void> {
-  const { rows } = await sql<{ due: boolean }>`
-    select exists (select 1 from pg_class where relkind = 'r' and reltuples < 0 and pg_relation_size(oid) > 65536) as due`.execute(db);
-  if (rows[0]?.due === true) await sql`analyze`.execute(db);
+/**
+ * Whether one of the store's tables holds data (over 64 kB). A store still empty is not
+ * vacuumed at opening: statistics of empty tables would mislead the planner while it fills
+ * (measured: a bulk PUT 20 % slower).
+ */
+async function holdsData(db: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ holds: boolean }>`
+    select exists (select 1 from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace and pg_relation_size(oid) > 65536) as holds`.execute(db);
+  return rows[0]?.holds === true;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { WriteEffect } from '../read-cache.js';
 /** Tables a raw SQL text writes to: `insert into t`, `update t`, `delete from t`, `merge into t`. */
 const rawWrite = /\b(insert\s+into|update|delete\s+from|merge\s+into)\s+(?:"?[a-z_][a-z0-9_]*"?\s*\.\s*)?"?([a-z_][a-z0-9_]*)"?/gi;
 /** Statements that change no table themselves. */
-const noEffect = new Set(['SELECT', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'SET', 'SHOW', 'ANALYZE']);
+const noEffect = new Set(['SELECT', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'SET', 'SHOW', 'ANALYZE', 'VACUUM']);
+// VACUUM reclaims dead rows and sets visibility bits: what a reader sees does not change.
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
