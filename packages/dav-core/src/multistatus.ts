@@ -1,4 +1,4 @@
-import { dav, el, writeXml, type XmlElement, type XmlNode } from '@partage/dav-xml';
+import { dav, el, writeXml, XmlDocumentWriter, type XmlElement, type XmlNode } from '@partage/dav-xml';
 import type { DavResponse } from './request-context.js';
 
 const reasons: Readonly<Record<number, string>> = {
@@ -44,7 +44,27 @@ export function statusResponse(href: string, status: number, error?: XmlElement)
 
 /** A 207 Multi-Status response. */
 export function multistatus(responses: readonly XmlElement[], extra: readonly XmlElement[] = []): DavResponse {
-  return xmlResponse(207, el(dav('multistatus'), [...responses, ...extra]));
+  const body = new MultistatusBody();
+  for (const r of responses) body.add(r);
+  return body.finish(extra);
+}
+
+/**
+ * A 207 Multi-Status built one `DAV:response` at a time, each written out when added: a report
+ * over thousands of members keeps their text, not all their element trees at once.
+ */
+export class MultistatusBody {
+  readonly #writer = new XmlDocumentWriter(dav('multistatus'));
+
+  add(response: XmlElement): void {
+    this.#writer.add(response);
+  }
+
+  /** The response, with `extra` elements after the responses (a sync-token, say). */
+  finish(extra: readonly XmlElement[] = []): DavResponse {
+    for (const e of extra) this.#writer.add(e);
+    return { status: 207, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: this.#writer.finish() };
+  }
 }
 
 /** Any XML response body, in UTF-8. */

@@ -1,5 +1,5 @@
 import { ns, splitClark, type ClarkName } from './names.js';
-import type { XmlElement } from './xml-element.js';
+import type { XmlElement, XmlNode } from './xml-element.js';
 
 const wellKnownPrefixes: Readonly<Record<string, string>> = {
   [ns.dav]: 'D',
@@ -29,34 +29,83 @@ export function escapeXml(text: string): string {
  * prefixed once per document (a multistatus repeats the same few names many times).
  */
 export function writeXml(root: XmlElement, options: { declaration?: boolean } = {}): string {
-  const prefixes = new Map<string, string>();
-  collectNamespaces(root, prefixes, new Set());
-  const declarations = [...prefixes]
-    .filter(([uri]) => uri !== 'http://www.w3.org/XML/1998/namespace')
-    .map(([uri, prefix]) => ` xmlns:${prefix}="${escapeXml(uri)}"`)
-    .join('');
-  const head = options.declaration !== false ? '<?xml version="1.0" encoding="utf-8"?>\n' : '';
-  return head + writeElement(root, { prefixes, tags: new Map() }, declarations);
+  const writer = new XmlDocumentWriter(root.name, root.attributes, options);
+  for (const child of root.children) writer.add(child);
+  return writer.finish();
 }
 
-function collectNamespaces(element: XmlElement, prefixes: Map<string, string>, seen: Set<string>): void {
-  const add = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    if (!name.startsWith('{')) return;
-    const uri = splitClark(name as ClarkName).namespace; // checked just above
-    if (uri === '' || prefixes.has(uri)) return;
-    prefixes.set(uri, wellKnownPrefixes[uri] ?? `ns${prefixes.size}`);
-  };
-  add(element.name);
-  for (const key in element.attributes) add(key);
-  for (const child of element.children) if (typeof child !== 'string') collectNamespaces(child, prefixes, seen);
+/**
+ * Writes a document whose root's children come one at a time, each serialized when added: a
+ * long multistatus keeps strings, not the element trees of all its responses. Namespaces get
+ * their prefixes in the order they first appear, as {@link writeXml} gives them, and are all
+ * declared on the root when the document is finished; the output is the same as `writeXml`
+ * of the whole tree.
+ */
+export class XmlDocumentWriter {
+  readonly #naming: Naming = { prefixes: new Map(), tags: new Map(), seen: new Set() };
+  readonly #parts: string[] = [];
+  readonly #rootName: ClarkName;
+  readonly #rootAttributes: Readonly<Record<string, string>>;
+  readonly #declaration: boolean;
+
+  constructor(rootName: ClarkName, rootAttributes: Readonly<Record<string, string>> = {}, options: { declaration?: boolean } = {}) {
+    this.#rootName = rootName;
+    this.#rootAttributes = rootAttributes;
+    this.#declaration = options.declaration !== false;
+    note(rootName, this.#naming);
+    for (const key in rootAttributes) note(key, this.#naming);
+  }
+
+  /** Serializes one child of the root (an element or text). */
+  add(child: XmlNode): void {
+    if (typeof child === 'string') {
+      this.#parts.push(escapeXml(child));
+      return;
+    }
+    collectNamespaces(child, this.#naming);
+    this.#parts.push(writeElement(child, this.#naming));
+  }
+
+  /** The whole document. */
+  finish(): string {
+    const naming = this.#naming;
+    let declarations = '';
+    for (const [uri, prefix] of naming.prefixes) {
+      if (uri !== 'http://www.w3.org/XML/1998/namespace') declarations += ` xmlns:${prefix}="${escapeXml(uri)}"`;
+    }
+    const head: string[] = [];
+    if (this.#declaration) head.push('<?xml version="1.0" encoding="utf-8"?>\n');
+    const tag = qualified(this.#rootName, naming);
+    head.push(`<${tag}${declarations}`);
+    for (const name in this.#rootAttributes) head.push(` ${qualified(name, naming)}="${escapeXml(this.#rootAttributes[name] ?? '')}"`);
+    if (this.#parts.length === 0) return `${head.join('')}/>`;
+    return `${head.join('')}>${this.#parts.join('')}</${tag}>`;
+  }
 }
 
 interface Naming {
+  /** Prefixes by namespace URI, in the order the namespaces appeared. */
   readonly prefixes: Map<string, string>;
   /** Qualified names already computed, by Clark name. */
   readonly tags: Map<string, string>;
+  /** Names whose namespace is already known. */
+  readonly seen: Set<string>;
+}
+
+/** Gives a name's namespace a prefix if it has none yet. */
+function note(name: string, naming: Naming): void {
+  if (naming.seen.has(name)) return;
+  naming.seen.add(name);
+  if (!name.startsWith('{')) return;
+  const uri = splitClark(name as ClarkName).namespace; // checked just above
+  if (uri === '' || naming.prefixes.has(uri)) return;
+  naming.prefixes.set(uri, wellKnownPrefixes[uri] ?? `ns${naming.prefixes.size}`);
+}
+
+function collectNamespaces(element: XmlElement, naming: Naming): void {
+  note(element.name, naming);
+  for (const key in element.attributes) note(key, naming);
+  for (const child of element.children) if (typeof child !== 'string') collectNamespaces(child, naming);
 }
 
 function qualified(name: string, naming: Naming): string {
@@ -72,9 +121,9 @@ function qualified(name: string, naming: Naming): string {
   return tag;
 }
 
-function writeElement(element: XmlElement, naming: Naming, extra = ''): string {
+function writeElement(element: XmlElement, naming: Naming): string {
   const tag = qualified(element.name, naming);
-  let out = `<${tag}${extra}`;
+  let out = `<${tag}`;
   for (const name in element.attributes) {
     out += ` ${qualified(name, naming)}="${escapeXml(element.attributes[name] ?? '')}"`;
   }

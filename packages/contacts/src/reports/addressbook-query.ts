@@ -3,6 +3,7 @@ import {
   defineReport,
   hrefOf,
   multistatus,
+  MultistatusBody,
   propertiesResponse,
   propRequestOf,
   statusResponse,
@@ -95,12 +96,12 @@ export function addressbookQueryReport(db: Db, resources: NodeResources): Report
       });
       const isTruncated = query.limit !== undefined && visible.length > query.limit;
       const found = isTruncated ? visible.slice(0, query.limit) : visible;
-      const responses = [];
-      for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));
+      const body = new MultistatusBody();
+      for (const resource of found) body.add(await propertiesResponse(resource, query.properties, ctx, server));
       if (isTruncated) {
-        responses.push(statusResponse(hrefOf(collection.path, true), 507, el(dav('number-of-matches-within-limits'))));
+        body.add(statusResponse(hrefOf(collection.path, true), 507, el(dav('number-of-matches-within-limits'))));
       }
-      return multistatus(responses);
+      return body.finish();
     },
   });
 }
