@@ -53,12 +53,14 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
         contentType: 'text/vcard; charset=utf-8',
         blobId: null,
         isVerbatim: true,
+        uid: summary.uid,
         persist: async (repos, node) => {
           await repos.cards.upsert(
             node.id,
             target.folder.id,
             { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, classification: summary.classification, data: text },
             indexedValues(summary),
+            { changeHasUid: true },
           );
         },
         discard: async () => undefined,

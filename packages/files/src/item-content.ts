@@ -13,6 +13,8 @@ export interface PreparedContent {
   readonly blobId: string | null;
   /** False when the server stored something other than the client's bytes (RFC 4791 §5.3.4: no ETag then). */
   readonly isVerbatim: boolean;
+  /** The item's UID, kept with the change row of the write (the directory's sync, migration 0013). */
+  readonly uid?: string;
   /** Writes the rows that go with the node, inside the node's transaction. */
   persist(repos: Repositories, node: NodeRow): Promise<void>;
   /** Undoes what `prepare` did outside the database (after a failed or refused write). */

@@ -47,7 +47,7 @@ export async function createItem(
         contentLength: prepared.sizeBytes,
         etag: prepared.etag,
         blobId: prepared.blobId,
-      }, { countUsage: true });
+      }, { countUsage: true, changeUid: prepared.uid });
       await prepared.persist(repos, node);
     });
   } catch (error) {
@@ -88,6 +88,7 @@ export async function replaceItem(
         node,
         { contentType: prepared.contentType, contentLength: prepared.sizeBytes, etag: prepared.etag, blobId: prepared.blobId },
         meta.expectedEtag,
+        prepared.uid,
       );
       if (!before) return undefined;
       await prepared.persist(repos, node);

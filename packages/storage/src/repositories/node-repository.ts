@@ -143,14 +143,16 @@ export class NodeRepository {
   /** Creates an item; `folderKind` is the kind of item (the kind of its folder). */
   async createFile(
     values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
-    options: { countUsage?: boolean } = {},
+    options: { countUsage?: boolean; changeUid?: string | undefined } = {},
   ): Promise<NodeRow> {
     // One statement: the change row, and with `countUsage` the account's usage, are CTEs of the
     // insert (the embedded store pays per statement, ADR 0011).
     const countUsage = options.countUsage === true;
     return this.db
       .with('logged', (db) =>
-        db.insertInto('change').values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created' }),
+        db
+          .insertInto('change')
+          .values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created', uid: options.changeUid ?? null }),
       )
       .with('counted', (db) =>
         db
@@ -170,7 +172,7 @@ export class NodeRepository {
    * (compare-and-swap; pass undefined to replace unconditionally). Returns the replaced
    * row, or undefined when the tag no longer matches or the node is gone.
    */
-  async replaceContent(node: NodeRow, content: NodeContent, expectedEtag?: string): Promise<NodeRow | undefined> {
+  async replaceContent(node: NodeRow, content: NodeContent, expectedEtag?: string, changeUid?: string): Promise<NodeRow | undefined> {
     const before = await this.db
       .selectFrom('node')
       .selectAll()
@@ -184,7 +186,9 @@ export class NodeRepository {
     else {
       // One statement with its change row (the embedded store pays per statement, ADR 0011).
       await this.db
-        .with('logged', (db) => db.insertInto('change').values({ collectionId: parentId, memberName: node.name, changeKind: 'modified' }))
+        .with('logged', (db) =>
+          db.insertInto('change').values({ collectionId: parentId, memberName: node.name, changeKind: 'modified', uid: changeUid ?? null }),
+        )
         .updateTable('node')
         .set(set)
         .where('id', '=', node.id)
