@@ -23,13 +23,21 @@ describe('PreparedStatements', () => {
     const statements = new PreparedStatements(pglite);
     const text = 'select * from sample where id > $1 order by id desc';
     const expected = (await pglite.query<Record<string, unknown>>(text, [3], { rowMode: 'object' })).rows;
-    const first = await statements.query<Record<string, unknown>>(text, [3], true); // plain: learns it returns many rows
-    const second = await statements.query<Record<string, unknown>>(text, [3], true); // aggregated
+    const first = await statements.query<Record<string, unknown>>(text, [3], true); // never run: aggregated
+    const second = await statements.query<Record<string, unknown>>(text, [3], true); // returned many rows: aggregated
+    const few = await statements.query<Record<string, unknown>>(text, [58], true); // aggregated, learns it returns few
+    const plain = await statements.query<Record<string, unknown>>(text, [58], true); // plain
+    const plainMany = await statements.query<Record<string, unknown>>(text, [3], true); // plain, learns it returns many
     expect(first.rows).toEqual(expected);
     expect(second.rows).toEqual(expected);
-    expect(second.rows[0]?.['at']).toBeInstanceOf(Date);
-    expect(second.rows[0]?.['bytes']).toBeInstanceOf(Uint8Array);
-    expect(typeof second.rows[0]?.['amount']).toBe('string');
+    expect(plainMany.rows).toEqual(expected);
+    expect(few.rows).toEqual(expected.slice(0, 2));
+    expect(plain.rows).toEqual(expected.slice(0, 2));
+    for (const rows of [first.rows, plain.rows]) {
+      expect(rows[0]?.['at']).toBeInstanceOf(Date);
+      expect(rows[0]?.['bytes']).toBeInstanceOf(Uint8Array);
+      expect(typeof rows[0]?.['amount']).toBe('string');
+    }
   });
 
   it('aggregates pattern matches too, planned for their pattern', async () => {
