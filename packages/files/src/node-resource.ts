@@ -31,14 +31,15 @@ export class NodeResources {
   }
 
   /**
-   * The resource for a node at a DAV path; `preloaded` dead properties spare a query per member
+   * The resource for a node at a DAV path; `preloaded` dead properties (or their loader, shared
+   * by the members of a listing) spare a query per member
    * in listings, and `ownerHref` (the account's principal) a string per member.
    */
   resource(
     node: NodeRow,
     account: NodeAccount,
     path: DavPath,
-    preloaded?: XmlElement[],
+    preloaded?: DeadProperties,
     ownerHref = this.principalHref(account.email),
   ): NodeResource {
     const folderKind = node.folderKind ?? 'files';
@@ -75,12 +76,14 @@ export class NodeResources {
     account: NodeAccount,
     path: DavPath,
     folderKind: FolderKind,
-    preloaded: XmlElement[] | undefined,
+    preloaded: DeadProperties | undefined,
   ): ResourceOps {
     const { store } = this;
     const common: ResourceOps = {
       deadProperties: async () =>
-        preloaded ?? (await repositories(store.db).nodes.deadProperties(node.id)).flatMap((p) => parseStored(p.xml)),
+        typeof preloaded === 'function'
+          ? preloaded()
+          : (preloaded ?? (await repositories(store.db).nodes.deadProperties(node.id)).flatMap((p) => parseStored(p.xml))),
       patchProperties: (set, remove) => patchProperties(store, node, set, remove),
     };
     const removable: ResourceOps =
@@ -173,16 +176,17 @@ export class NodeResources {
   }
 
   /**
-   * Resources for member rows of the collection at `path`, with their dead properties
-   * loaded in one query: what listings and reports use for many members at once.
+   * Resources for member rows of the collection at `path`. Their dead properties are loaded in
+   * one query for all of them when the first is asked for (a report of live properties only,
+   * getetag say, makes none): what listings and reports use for many members at once.
    */
   async members(rows: readonly NodeRow[], account: NodeAccount, path: DavPath): Promise<NodeResource[]> {
-    const props = await repositories(this.store.db).nodes.deadPropertiesOf(rows.map((r) => r.id));
+    let batch: Promise<Map<number, string[]>> | undefined;
+    const stored = () => (batch ??= repositories(this.store.db).nodes.deadPropertiesOf(rows.map((r) => r.id)));
     const ownerHref = this.principalHref(account.email);
-    return rows.map((row) => {
-      const stored = props.get(row.id);
-      return this.resource(row, account, [...path, row.name], stored ? stored.flatMap((p) => parseStored(p)) : [], ownerHref);
-    });
+    return rows.map((row) =>
+      this.resource(row, account, [...path, row.name], async () => ((await stored()).get(row.id) ?? []).flatMap((p) => parseStored(p)), ownerHref),
+    );
   }
 
   private async quota(accountId: number): Promise<{ usedBytes: number; availableBytes: number | undefined }> {
@@ -194,6 +198,9 @@ export class NodeResources {
 }
 
 const noResourceTypes: readonly never[] = [];
+
+/** Dead properties given to a resource: parsed already, or loaded on first use. */
+type DeadProperties = XmlElement[] | (() => Promise<XmlElement[]>);
 
 /** A folder kind whose module is not installed: its folders exist but accept nothing. */
 function unservedKind(kind: FolderKind): FolderKindSpec {

@@ -71,7 +71,7 @@ export async function createPartage(
   tree.proxies = proxies;
   const dav = createDavServer({
     tree,
-    authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db)), db, database.readCache),
+    authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db, database.readCache)), db, database.readCache),
     locks: createLockStore(db, database.readCache),
     modules: [
       filesModule,

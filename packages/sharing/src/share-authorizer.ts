@@ -1,7 +1,7 @@
 import { dav, type ClarkName } from '@partage/dav-xml';
 import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-core';
 import { isNodeResource, isServerPathEntry, type NodeResource } from '@partage/files';
-import { repositories, type Db, type GrantRow } from '@partage/storage';
+import { repositories, type Db, type GrantRow, type ReadCache } from '@partage/storage';
 import { effectiveRights } from './effective-rights.js';
 import { notificationAccountOf } from './notifications.js';
 import { isProxyPrincipal } from './delegation.js';
@@ -47,8 +47,15 @@ const memoKey = Symbol('sharing');
  * needs is loaded once per request (caller, grants per owner, folder chains), so a
  * listing of many members costs a few queries, not one per member.
  */
-export function createShareAuthorizer(db: Db): Authorizer {
+export function createShareAuthorizer(db: Db, readCache?: ReadCache): Authorizer {
   const repos = () => repositories(db);
+  // An owner's grants, read again only after a write to the grant table (embedded store; with
+  // PostgreSQL the cache reads every time): a report checks them for every member.
+  const grantsOf = async (ownerId: number): Promise<Grant[]> => {
+    const load = () => repos().grants.forOwner(ownerId);
+    const rows = readCache ? await readCache.get(`grants:owner:${ownerId}`, load, ['grant']) : await load();
+    return rows.map(grantOf);
+  };
 
   function memoOf(ctx: RequestContext): Memo {
     let memo = ctx.memo.get(memoKey) as Memo | undefined; // only this module writes under its symbol
@@ -80,7 +87,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
   }
 
   async function rightsOn(caller: Caller, ownerId: number, chain: number[], memo: Memo): Promise<ReadonlySet<Right>> {
-    const grants = await once(memo.grants, ownerId, async () => (await repos().grants.forOwner(ownerId)).map(grantOf));
+    const grants = await once(memo.grants, ownerId, () => grantsOf(ownerId));
     const isPublicGroup = await once(memo.owners, ownerId, async () => {
       const owner = await repos().accounts.findAccount(ownerId);
       return owner?.kind === 'group' && owner.publicFolder;
@@ -94,7 +101,7 @@ export function createShareAuthorizer(db: Db): Authorizer {
       const home = await repos().nodes.home(ownerId);
       if (!home) return false;
       const topLevel = (await repos().nodes.children(home.id)).filter((n) => n.isCollection).map((n) => [n.id]);
-      const grants = await once(memo.grants, ownerId, async () => (await repos().grants.forOwner(ownerId)).map(grantOf));
+      const grants = await once(memo.grants, ownerId, () => grantsOf(ownerId));
       const granted = await Promise.all(
         grants.flatMap((g) => (g.folderId === null ? [] : [once(memo.chains, g.folderId, () => repos().nodes.folderChain(g.folderId ?? 0))])),
       );
