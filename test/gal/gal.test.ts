@@ -193,6 +193,16 @@ describe('a group with members in the GAL', () => {
     expect(query.text).not.toContain('<D:response>');
     await server.partage.accounts.remove(email('francois'));
     expect(await cardsOf()).toBe(1);
+    // The change rows of the member cards carry their UIDs (the directory's sync, migration 0013).
+    const logged = await server.partage.database.db
+      .selectFrom('change')
+      .innerJoin('node', (join) => join.onRef('node.parentId', '=', 'change.collectionId').onRef('node.name', '=', 'change.memberName'))
+      .innerJoin('card', 'card.nodeId', 'node.id')
+      .select(['change.uid as logged', 'card.uid as uid'])
+      .where('change.memberName', 'like', 'partage-member-%')
+      .execute();
+    expect(logged.length).toBeGreaterThan(0);
+    for (const row of logged) expect(row.logged).toBe(row.uid);
   });
 
   it('rewrites a member card when the member name changes by PATCH', async () => {

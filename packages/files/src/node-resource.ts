@@ -45,8 +45,8 @@ export class NodeResources {
     const folderKind = node.folderKind ?? 'files';
     const spec = folderKind === 'home' ? undefined : this.spec(folderKind);
     // The operations are built on first use: listings and reports make many resources and
-    // most of them are only read (their properties), never written, copied or synced. One
-    // literal with a getter keeps the object's shape fast (no property redefined on it).
+    // most of them are only read (their properties), never written, copied or synced. `ops`
+    // stays an own property, so that spreading a resource keeps it.
     const operations = () => this.operations(node, account, path, folderKind, preloaded);
     let ops: ResourceOps | undefined;
     const resource: NodeResource = {

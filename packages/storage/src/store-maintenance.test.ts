@@ -7,13 +7,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('StoreMaintenance schedule', () => {
   const schedule = { threshold: 10, scale: 0.5, idleMs: 60, idleMinimum: 3 };
-
-  it('runs after the threshold, then after the threshold plus a share of the rows', async () => {
+  /** A maintenance whose runs only record whether they gathered statistics; the store holds `rows`. */
+  const recording = (rows: number, overrides: Partial<typeof schedule> = {}) => {
     const runs: boolean[] = [];
     const maintenance = new StoreMaintenance(async (withStatistics) => {
       runs.push(withStatistics);
-      return 100;
-    }, { ...schedule, idleMs: 60_000 });
+      return rows;
+    }, { ...schedule, ...overrides });
+    return { runs, maintenance };
+  };
+
+  it('runs after the threshold, then after the threshold plus a share of the rows', async () => {
+    const { runs, maintenance } = recording(100, { idleMs: 60_000 });
     for (let i = 0; i < 9; i++) maintenance.afterWrite();
     expect(runs).toHaveLength(0);
     maintenance.afterWrite();
@@ -30,33 +35,24 @@ describe('StoreMaintenance schedule', () => {
   });
 
   it('runs a vacuum without statistics once the store is quiet after a few writes, not after fewer', async () => {
-    let runs = 0;
-    const maintenance = new StoreMaintenance(async (withStatistics) => {
-      expect(withStatistics).toBe(false);
-      runs++;
-      return 0;
-    }, schedule);
+    const { runs, maintenance } = recording(0);
     maintenance.afterWrite();
     maintenance.afterWrite();
     await sleep(150);
-    expect(runs).toBe(0); // two writes: below idleMinimum
+    expect(runs).toEqual([]); // two writes: below idleMinimum
     maintenance.afterWrite();
     await sleep(30);
     maintenance.afterWrite(); // still writing: the quiet period starts again
     await sleep(40);
-    expect(runs).toBe(0);
+    expect(runs).toEqual([]);
     await sleep(80);
-    expect(runs).toBe(1);
+    expect(runs).toEqual([false]); // one run, without statistics
     expect(maintenance.runs).toBe(1);
     await maintenance.close();
   });
 
   it('counts writes toward the statistics across the quiet vacuums', async () => {
-    const runs: boolean[] = [];
-    const maintenance = new StoreMaintenance(async (withStatistics) => {
-      runs.push(withStatistics);
-      return 0;
-    }, { ...schedule, idleMs: 20 });
+    const { runs, maintenance } = recording(0, { idleMs: 20 });
     for (let i = 0; i < 5; i++) maintenance.afterWrite();
     await sleep(60);
     expect(runs).toEqual([false]);

@@ -54,13 +54,16 @@ export async function syncMemberCards(repos: Repositories, group: AccountRow, me
     if (holder !== undefined && holder !== node?.id) continue;
     const content = { contentType: 'text/vcard; charset=utf-8', contentLength: sizeBytes, etag, blobId: null };
     if (node) {
-      await repos.nodes.replaceContent(node, content);
+      await repos.nodes.replaceContent(node, content, undefined, summary.uid);
       deltaBytes += sizeBytes - node.contentLength;
-      await repos.cards.upsert(node.id, folder.id, card, indexedValues(summary));
+      await repos.cards.upsert(node.id, folder.id, card, indexedValues(summary), { changeHasUid: true });
     } else {
-      const created = await repos.nodes.createFile({ accountId: group.id, parentId: folder.id, name, folderKind: 'contacts', ...content });
+      const created = await repos.nodes.createFile(
+        { accountId: group.id, parentId: folder.id, name, folderKind: 'contacts', ...content },
+        { changeUid: summary.uid },
+      );
       deltaBytes += sizeBytes;
-      await repos.cards.upsert(created.id, folder.id, card, indexedValues(summary));
+      await repos.cards.upsert(created.id, folder.id, card, indexedValues(summary), { changeHasUid: true });
     }
   }
   for (const stale of existing.values()) deltaBytes -= (await repos.nodes.deleteSubtree(stale)).bytes;

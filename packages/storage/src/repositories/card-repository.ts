@@ -139,10 +139,10 @@ export class CardRepository {
     values: readonly NewCardValue[],
     options: { changeHasUid?: boolean } = {},
   ): Promise<void> {
-    // One statement written out: the card, the UID on the change row the node write just
-    // appended (the directory's sync, migration 0013) unless that write gave it
-    // (`changeHasUid`), and the values replaced, as three arrays (one SQL text, however many
-    // values: a card PUT is the hot path, and the query builder cost a tenth of its time).
+    // One statement: the card, the UID on the change row the node write just appended (the
+    // directory's sync, migration 0013) unless that write gave it (`changeHasUid`: PUTs and
+    // the GAL's member cards do; a COPY does not), and the values replaced, passed as three
+    // arrays so that the SQL text, and its prepared plan, is the same for any number of values.
     await sql`
       with upserted as (
         insert into card (node_id, folder_id, uid, version, kind, fn, classification, data)
