@@ -62,7 +62,7 @@ export class PartageTree implements ResourceTree {
     if (!found) return isSharee && this.bindings?.mayHold(path[2] ?? '') ? this.bindings.resolve(account, homePath, path.slice(2)) : undefined;
     // Only reads report the resourcetype: writes skip the query of CS:shared-owner.
     const showsTypes = ctx.request.method === 'PROPFIND' || ctx.request.method === 'REPORT';
-    if (path.length === 3 && isSharee && showsTypes) return (await withSharedOwner(this.db, account.id, [found]))[0];
+    if (path.length === 3 && isSharee && showsTypes) return (await withSharedOwner(this.db, account.id, [found], this.readCache))[0];
     if (path.length !== 2) return found;
     const bindings = this.bindings;
     const ownChildren = found.ops.children?.bind(found.ops);
@@ -75,7 +75,7 @@ export class PartageTree implements ResourceTree {
         ...(ownChildren && bindings && isSharee
           ? {
               children: async () => [
-                ...(showsTypes ? await withSharedOwner(this.db, account.id, await ownChildren()) : await ownChildren()),
+                ...(showsTypes ? await withSharedOwner(this.db, account.id, await ownChildren(), this.readCache) : await ownChildren()),
                 ...(await bindings.homeMembers(account, homePath)),
               ],
             }

@@ -2,6 +2,7 @@ import { dav, type ClarkName } from '@partage/dav-xml';
 import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-core';
 import { isNodeResource, isServerPathEntry, type NodeResource } from '@partage/files';
 import { repositories, type Db, type GrantRow, type ReadCache } from '@partage/storage';
+import { ownerGrants } from './owner-grants.js';
 import { effectiveRights } from './effective-rights.js';
 import { notificationAccountOf } from './notifications.js';
 import { isProxyPrincipal } from './delegation.js';
@@ -49,13 +50,8 @@ const memoKey = Symbol('sharing');
  */
 export function createShareAuthorizer(db: Db, readCache?: ReadCache): Authorizer {
   const repos = () => repositories(db);
-  // An owner's grants, read again only after a write to the grant table (embedded store; with
-  // PostgreSQL the cache reads every time): a report checks them for every member.
-  const grantsOf = async (ownerId: number): Promise<Grant[]> => {
-    const load = () => repos().grants.forOwner(ownerId);
-    const rows = readCache ? await readCache.get(`grants:owner:${ownerId}`, load, ['grant']) : await load();
-    return rows.map(grantOf);
-  };
+  // An owner's grants, kept until the grant table changes: a report checks them for every member.
+  const grantsOf = async (ownerId: number): Promise<Grant[]> => (await ownerGrants(db, ownerId, readCache)).map(grantOf);
 
   function memoOf(ctx: RequestContext): Memo {
     let memo = ctx.memo.get(memoKey) as Memo | undefined; // only this module writes under its symbol

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { INT8_OID, parseInt8 } from './type-parsers.js';
-import { PreparedStatements } from './prepared-statements.js';
+import { ordersItsRows, PreparedStatements } from './prepared-statements.js';
 
 let pglite: PGlite;
 beforeAll(async () => {
@@ -38,6 +38,30 @@ describe('PreparedStatements', () => {
       expect(rows[0]?.['bytes']).toBeInstanceOf(Uint8Array);
       expect(typeof rows[0]?.['amount']).toBe('string');
     }
+  });
+
+  it('aggregates an unordered statement without numbering its rows, and returns the same rows', async () => {
+    const statements = new PreparedStatements(pglite);
+    const text = 'select id, label, at from sample where id > $1';
+    const expected = (await pglite.query<{ id: number }>(text, [3], { rowMode: 'object' })).rows;
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    for (let i = 0; i < 2; i++) {
+      const got = await statements.query<{ id: number }>(text, [3], true);
+      expect([...got.rows].sort(byId)).toEqual([...expected].sort(byId));
+    }
+    const aggregated = (await pglite.query<{ statement: string }>("select statement from pg_prepared_statements where statement like '%json_agg%sample where id > $1)%'")).rows;
+    expect(aggregated.map((r) => r.statement.includes('row_number'))).toEqual([false]);
+  });
+
+  it('tells a top-level order by from one in a subquery, a window, a string or an identifier', () => {
+    expect(ordersItsRows('select * from node where id = $1 order by id')).toBe(true);
+    expect(ordersItsRows('select * from node ORDER\n  BY id desc limit 3')).toBe(true);
+    expect(ordersItsRows('select id from node where id = (select id from node order by id limit 1)')).toBe(false);
+    expect(ordersItsRows('select row_number() over (order by id) as n from node')).toBe(false);
+    expect(ordersItsRows("select 'order by x' as label, \"order by\" from node")).toBe(false);
+    expect(ordersItsRows("select 'it''s' as a from node where name = ')' order by a")).toBe(true);
+    expect(ordersItsRows('select * from node -- order by id')).toBe(true);
+    expect(ordersItsRows('select * from node where id = any($1::bigint[]) and parent_id = $2')).toBe(false);
   });
 
   it('aggregates pattern matches too, planned for their pattern', async () => {

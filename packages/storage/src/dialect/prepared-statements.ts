@@ -29,13 +29,43 @@ const MANY_ROWS = 16;
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
+ * Whether a statement orders its rows: an `order by` outside any parentheses (a subquery's or a
+ * window's order is inside them). Quoted text and identifiers are skipped; a statement with a
+ * comment or a dollar quote is taken as ordered (the safe answer).
+ */
+export function ordersItsRows(text: string): boolean {
+  if (text.includes('--') || text.includes('/*') || /\$\w*\$/.test(text)) return true;
+  let depth = 0;
+  let outside = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return true;
+      i = end; // a doubled quote inside is two quoted parts in a row: skipped alike
+      outside += ' ';
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth--;
+    } else if (depth === 0) {
+      outside += c;
+    }
+  }
+  return /\border\s+by\b/i.test(outside);
+}
+
+/**
  * The statement that returns the rows of `text` as one JSON array of arrays (no column names
- * repeated in every row), in the rows' order, kept by a row number taken before aggregating.
+ * repeated in every row). An ordered statement keeps its order by a row number taken before
+ * aggregating; the rows of an unordered one come in whatever order the scan gives (numbering
+ * and sorting 700 node rows took 0.9 ms of 5.7).
  */
 function aggregating(text: string, columns: readonly { readonly name: string; readonly type: number }[]): string {
   // numeric goes as text, as PGlite gives it for plain rows (JSON numbers would lose digits);
   // int8 as a JSON number, exact below 2^53 like the int8 parser of the store.
   const values = columns.map((c) => `partage_rows.${quoted(c.name)}${c.type === NUMERIC_OID ? '::text' : ''}`).join(', ');
+  if (!ordersItsRows(text)) return `select coalesce(json_agg(json_build_array(${values})), '[]')::text as rows from (${text}) as partage_rows`;
   return `select coalesce(json_agg(json_build_array(${values}) order by partage_row_number), '[]')::text as rows from (select partage_inner.*, row_number() over () as partage_row_number from (${text}) as partage_inner) as partage_rows`;
 }
 

@@ -277,8 +277,10 @@ export class CardRepository {
       )
       .where('node.id', '=', sql<number>`any(${[...values.keys()]}::bigint[])`)
       .where('node.parentId', '=', folderId)
-      .orderBy('node.id')
       .execute();
+    // Sorted here rather than in SQL: an unordered statement's rows are aggregated without
+    // numbering and sorting them (prepared-statements.ts).
+    rows.sort((a, b) => a.id - b.id);
     return rows.map(({ candidateData, ...node }) => ({ node, data: candidateData ?? undefined, values: values.get(node.id) ?? [] }));
   }
 
