@@ -16,7 +16,7 @@
 // cap is reported as skipped, a fill stopped by its cap as capped (the later steps then skipped).
 // Usage: node bench/carddav-bench.mjs [--n 1000,10000] [--store embedded,postgres]
 //          [--peers radicale,xandikos|none] [--cap 120] [--fill-cap 300]
-//          [--only partage-embedded@10000,radicale@10000] [--tag SUFFIX]
+//          [--only partage-embedded@10000,radicale@10000] [--tag SUFFIX] [--repeat K]
 //          (result file bench/results/carddav-<date>[-SUFFIX].json)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -36,6 +36,7 @@ const capMs = Number(opt('cap', 120)) * 1000;
 const fillCapMs = Number(opt('fill-cap', 300)) * 1000;
 const only = list(opt('only', ''));
 const tag = opt('tag', '');
+const repeat = Math.max(1, Number(opt('repeat', 1))); // runs of each target at each N, interleaved; the table gives their medians
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
 const adminPassword = 'bench admin password';
@@ -366,9 +367,11 @@ const results = {
   capSeconds: capMs / 1000, fillCapSeconds: fillCapMs / 1000, argv, runs: [],
 };
 for (const n of sizes) {
-  for (const name of targets) {
-    if (only.length && !only.includes(name) && !only.includes(`${name}@${n}`)) continue;
-    results.runs.push(await runTarget(name, n));
+  for (let round = 1; round <= repeat; round++) {
+    for (const name of targets) {
+      if (only.length && !only.includes(name) && !only.includes(`${name}@${n}`)) continue;
+      results.runs.push({ ...(await runTarget(name, n)), ...(repeat > 1 ? { round } : {}) });
+    }
   }
 }
 
@@ -388,23 +391,30 @@ const rows = [
 ];
 const lines = [];
 for (const n of sizes) {
-  const runs = targets.map((name) => results.runs.find((r) => r.target === name && r.n === n)).filter(Boolean);
-  if (!runs.length) continue;
-  const base = runs.find((r) => r.target === 'partage-embedded') ?? runs[0];
-  lines.push(`\nN = ${n}   (ratio = other / ${base.target}; rates: < 1 is slower; times: > 1 is slower)`);
-  const head = ['', ...runs.map((r) => (r === base ? r.target : `${r.target} (ratio)`))];
+  // Each target's runs at this N (several with --repeat): a cell gives their median, and with
+  // several runs their range; ratios are of medians.
+  const groups = targets.map((name) => results.runs.filter((r) => r.target === name && r.n === n)).filter((g) => g.length);
+  if (!groups.length) continue;
+  const base = groups.find((g) => g[0].target === 'partage-embedded') ?? groups[0];
+  const several = groups.some((g) => g.length > 1);
+  lines.push(`\nN = ${n}   (ratio = other / ${base[0].target}; rates: < 1 is slower; times: > 1 is slower)${several ? `; median of ${repeat} runs [range]` : ''}`);
+  const head = ['', ...groups.map((g) => (g === base ? g[0].target : `${g[0].target} (ratio)`))];
   const table = [head];
+  const valuesOf = (g, get) => g.map(get).filter((v) => v !== undefined);
   for (const [label, get, mark] of rows) {
-    const b = get(base);
-    table.push([label, ...runs.map((r) => {
-      const v = get(r);
-      const m = mark(r);
+    const baseValues = valuesOf(base, get);
+    const b = median(baseValues);
+    table.push([label, ...groups.map((g) => {
+      const values = valuesOf(g, get);
+      const v = median(values);
+      const m = g.map(mark).find((x) => x) ?? '';
       if (v === undefined) {
-        if (label.startsWith('autocomplete') && !r.target.startsWith('partage')) return 'n/a';
+        if (label.startsWith('autocomplete') && !g[0].target.startsWith('partage')) return 'n/a';
         return m ? m.trim() : 'skipped';
       }
-      if (r === base || !b) return `${v}${m}`;
-      return `${v} (${(v / b).toFixed(v / b < 10 ? 2 : 0)})${m}`;
+      const range = values.length > 1 ? ` [${Math.min(...values)}–${Math.max(...values)}]` : '';
+      if (g === base || !b) return `${v}${range}${m}`;
+      return `${v}${range} (${(v / b).toFixed(v / b < 10 ? 2 : 0)})${m}`;
     })]);
   }
   const widths = head.map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
