@@ -121,6 +121,16 @@ describe('autocomplete', () => {
     expect((await suggest('marius', 'jean')).map((m) => m.email)).toEqual([email('jean')]);
   });
 
+  it('follows a grant given and removed after the caller asked (the owner\'s grants are cached until they change)', async () => {
+    expect(await suggest('marius', 'dup')).toEqual([]);
+    const grants = `/api/v1/accounts/${email('annuaire')}/grants`;
+    expect((await as('annuaire', 'PUT', grants, JSON.stringify({ folder: 'Contacts', grantee: email('marius'), rights: ['read'] }))).status).toBe(201);
+    expect((await suggest('marius', 'dup')).length).toBe(4);
+    const removed = await as('annuaire', 'DELETE', `${grants}?folder=Contacts&grantee=${encodeURIComponent(email('marius'))}`);
+    expect(removed.status).toBe(204);
+    expect(await suggest('marius', 'dup')).toEqual([]);
+  });
+
   it('serves autocomplete to an account without GroupWare, which DAV refuses every address book', async () => {
     expect((await suggest('horsgw', 'dup')).length).toBe(4);
     const gal = await as('horsgw', 'PROPFIND', `/webdav/${email('annuaire')}/Contacts/`, undefined, { Depth: '0' });

@@ -82,6 +82,23 @@ describe('CS:invite-reply', () => {
     expect(direct.text).toContain('<CS:shared-owner/>');
   });
 
+  it('follows a share and its removal with CS:shared-owner, asked before and after each (the grants are cached until they change)', async () => {
+    const contactsMark = async () => {
+      const listing = await as('jean', 'PROPFIND', home('jean'), homeListing, { Depth: '1' });
+      expect(listing.status).toBe(207);
+      const folder = listing.text.split('<D:response>').find((r) => r.includes(`<D:href>${home('jean')}Contacts/</D:href>`)) ?? '';
+      expect(folder).toContain('<D:resourcetype>');
+      const direct = await as('jean', 'PROPFIND', `${home('jean')}Contacts/`, homeListing, { Depth: '0' });
+      return [folder.includes('<CS:shared-owner/>'), direct.text.includes('<CS:shared-owner/>')];
+    };
+    expect(await contactsMark()).toEqual([false, false]);
+    await share('Contacts', 'marius');
+    expect(await contactsMark()).toEqual([true, true]);
+    const remove = `<?xml version="1.0" encoding="UTF-8"?>\n<CS:share xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><CS:remove><D:href>mailto:${email('marius')}</D:href></CS:remove></CS:share>`;
+    expect((await as('jean', 'POST', `${home('jean')}Contacts/`, remove)).status).toBe(200);
+    expect(await contactsMark()).toEqual([false, false]);
+  });
+
   it('declines: the invitation goes, nothing is bound, the grant stays', async () => {
     await share('Tasks', 'marius');
     const { uid } = await notificationUid('marius');

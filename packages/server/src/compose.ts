@@ -54,7 +54,7 @@ export async function createPartage(
   const database = options.database ?? (await openStore(config));
   const { db, blobStore } = database;
   const accounts = new AccountService(db, blobStore, { quotaBytes: config.defaultQuotaBytes, serverPathRoots: config.serverPathRoots }, galAccountHooks());
-  const scope = galScope(db);
+  const scope = galScope(db, database.readCache);
   const gal = new GalService(db, scope);
   const calendar = calendarModule({ db, limits: { maxResourceBytes: config.maxResourceBytes } });
   const contacts = contactsModule({ db, limits: { maxResourceBytes: config.maxResourceBytes }, galScope: scope });

@@ -53,7 +53,7 @@ async function withGalBackend<T>(work: (backend: GalBackend) => Promise<T>): Pro
     return work(restBackend(url, process.env['PARTAGE_ADMIN_USER'] || 'admin', password));
   }
   try {
-    const gal = new GalService(database.db, galScope(database.db));
+    const gal = new GalService(database.db, galScope(database.db, database.readCache));
     return await work({
       setGal: (owner, folder, isEnabled) => gal.setGal(administrator, owner, folder, isEnabled),
       listGals: () => gal.list(administrator),

@@ -1,16 +1,17 @@
 import type { GalCaller, GalScope, ReadableGal } from '@partage/contacts';
-import { effectiveRights, grantOf, type Grant } from '@partage/sharing';
-import { repositories, type Db } from '@partage/storage';
+import { effectiveRights, grantOf, ownerGrants, type Grant } from '@partage/sharing';
+import { repositories, type Db, type ReadCache } from '@partage/storage';
 
 /**
  * The GAL's view of the rights model (SPEC §4, §5): a GAL is found by every account whose
  * effective rights on the folder include `read` — the same rule the share authorizer applies
- * to DAV, evaluated with one grant load per owner. GroupWare follows the account's policy,
- * else its domain's (null = follow; SPEC §2).
+ * to DAV, evaluated with one grant load per owner (from the read cache, as the authorizer's:
+ * autocomplete asks on every keystroke). GroupWare follows the account's policy, else its
+ * domain's (null = follow; SPEC §2).
  *
- * @example const folders = await galScope(db).readableFolders({ id: caller.id, isAdmin: caller.isAdmin });
+ * @example const folders = await galScope(db, readCache).readableFolders({ id: caller.id, isAdmin: caller.isAdmin });
  */
-export function galScope(db: Db): GalScope {
+export function galScope(db: Db, readCache?: ReadCache): GalScope {
   return {
     readableFolders: async (caller: GalCaller): Promise<ReadableGal[]> => {
       const repos = repositories(db);
@@ -28,7 +29,7 @@ export function galScope(db: Db): GalScope {
           continue;
         }
         if (!grants.has(folder.ownerId)) {
-          grants.set(folder.ownerId, (await repos.grants.forOwner(folder.ownerId)).map(grantOf));
+          grants.set(folder.ownerId, (await ownerGrants(db, folder.ownerId, readCache)).map(grantOf));
           const owner = await repos.accounts.findAccount(folder.ownerId);
           isPublicGroup.set(folder.ownerId, owner?.kind === 'group' && owner.publicFolder);
         }

@@ -9,6 +9,7 @@ export * from './acl-method.js';
 export * from './share-post.js';
 export * from './notifications.js';
 export * from './shared-owner.js';
+export * from './owner-grants.js';
 export * from './delegation.js';
 export * from './proxy-principals.js';
 export * from './public-folders.js';
