@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { client } from './caldav/http.mjs';
 import { makeCard, vcardOf, expectations, FN_TERM, EMAIL_TERM, ascii } from './carddav/data.mjs';
+import { partageNodeArgs } from './partage-node-args.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
@@ -76,7 +77,7 @@ async function startPartage(store) {
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-qc', `create database ${databaseName}`]);
     env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   }
-  const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...partageNodeArgs, cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = collect(child);
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

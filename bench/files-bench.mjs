@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { partageNodeArgs } from './partage-node-args.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
 const store = args.store?.[0] ?? 'embedded';
@@ -34,7 +35,7 @@ async function startServer(env) {
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-qc', `create database ${databaseName}`]);
     childEnv.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   }
-  const child = spawn(process.execPath, [cli, 'serve'], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...partageNodeArgs, cli, 'serve'], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* starting */ }

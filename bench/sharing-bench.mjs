@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { client } from './caldav/http.mjs';
 import { makeEvent, icsOf, expectations, MONTH, ical } from './caldav/data.mjs';
+import { partageNodeArgs } from './partage-node-args.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
@@ -62,7 +63,7 @@ if (store === 'postgres') {
 async function startServer(label) {
   const port = await freePort();
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=sharing-${label}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], { env: { ...env, PARTAGE_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...partageNodeArgs, ...nodeArgs, cli, 'serve'], { env: { ...env, PARTAGE_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = [];
   child.stderr.on('data', (c) => { stderr.push(c.toString()); if (stderr.length > 200) stderr.shift(); });
   const origin = `http://127.0.0.1:${port}`;

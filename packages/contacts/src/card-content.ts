@@ -47,6 +47,8 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
       const left = target.spaceLeftBytes;
       if (left !== undefined && sizeBytes > left) throw davConditions.quotaNotExceeded();
       const summary = summarize(text);
+      const card = { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, classification: summary.classification, data: text };
+      const values = indexedValues(summary);
       return {
         sizeBytes,
         etag: `"${createHash('sha256').update(text).digest('hex').slice(0, 40)}"`,
@@ -55,14 +57,9 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
         isVerbatim: true,
         uid: summary.uid,
         persist: async (repos, node) => {
-          await repos.cards.upsert(
-            node.id,
-            target.folder.id,
-            { uid: summary.uid, version: summary.version, kind: summary.kind, fn: summary.fn, classification: summary.classification, data: text },
-            indexedValues(summary),
-            { changeHasUid: true },
-          );
+          await repos.cards.upsert(node.id, target.folder.id, card, values, { changeHasUid: true });
         },
+        newRows: repositories(db).cards.newCardRows(target.folder.id, card, values),
         discard: async () => undefined,
         // The UID is unique in a folder (index card_folder_uid): the store refuses a second card
         // with it, so that no read before the write is needed (nor can two writes race past one).

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ClarkName, XmlElement } from '@partage/dav-xml';
 import type { ContentMeta, DavPath } from '@partage/dav-core';
-import type { FolderKind, NodeRow, Repositories } from '@partage/storage';
+import type { AttachedRows, FolderKind, NodeRow, Repositories } from '@partage/storage';
 import type { NodeAccount } from './node-types.js';
 
 /** A new version of an item's content, checked and ready to be recorded. */
@@ -17,6 +17,12 @@ export interface PreparedContent {
   readonly uid?: string;
   /** Writes the rows that go with the node, inside the node's transaction. */
   persist(repos: Repositories, node: NodeRow): Promise<void>;
+  /**
+   * For a new item, the same rows as statements of the one that creates its node: the item is
+   * then written in one statement, without a transaction. Without it, `persist` runs after the
+   * node is created, in one transaction.
+   */
+  readonly newRows?: AttachedRows;
   /** Undoes what `prepare` did outside the database (after a failed or refused write). */
   discard(): Promise<void>;
   /**

@@ -36,20 +36,27 @@ export async function createItem(
     name,
     spaceLeftBytes: await spaceLeft(store, account, 0),
   });
+  const file = {
+    accountId: account.id,
+    parentId: folder.id,
+    name,
+    folderKind: spec.kind,
+    contentType: prepared.contentType,
+    contentLength: prepared.sizeBytes,
+    etag: prepared.etag,
+    blobId: prepared.blobId,
+  };
+  const { newRows } = prepared;
   try {
-    await withTransaction(store.db, async (repos) => {
-      const node = await repos.nodes.createFile({
-        accountId: account.id,
-        parentId: folder.id,
-        name,
-        folderKind: spec.kind,
-        contentType: prepared.contentType,
-        contentLength: prepared.sizeBytes,
-        etag: prepared.etag,
-        blobId: prepared.blobId,
-      }, { countUsage: true, changeUid: prepared.uid });
-      await prepared.persist(repos, node);
-    });
+    if (newRows) {
+      // One statement, atomic on its own: the node, its change row, the usage and the item's rows.
+      await repositories(store.db).nodes.createFile(file, { countUsage: true, changeUid: prepared.uid, attached: newRows });
+    } else {
+      await withTransaction(store.db, async (repos) => {
+        const node = await repos.nodes.createFile(file, { countUsage: true, changeUid: prepared.uid });
+        await prepared.persist(repos, node);
+      });
+    }
   } catch (error) {
     await prepared.discard();
     const explained = await prepared.explainFailure?.(error);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { StoreBusyError } from '@partage/storage';

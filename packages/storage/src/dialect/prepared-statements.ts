@@ -65,7 +65,10 @@ function aggregating(text: string, columns: readonly { readonly name: string; re
   // numeric goes as text, as PGlite gives it for plain rows (JSON numbers would lose digits);
   // int8 as a JSON number, exact below 2^53 like the int8 parser of the store.
   const values = columns.map((c) => `partage_rows.${quoted(c.name)}${c.type === NUMERIC_OID ? '::text' : ''}`).join(', ');
-  if (!ordersItsRows(text)) return `select coalesce(json_agg(json_build_array(${values})), '[]')::text as rows from (${text}) as partage_rows`;
+  if (!ordersItsRows(text)) {
+    const perColumn = columns.map((c) => `coalesce(json_agg(partage_rows.${quoted(c.name)}${c.type === NUMERIC_OID ? '::text' : ''}), '[]')`).join(', ');
+    return `select json_build_array(${perColumn})::text as columns from (${text}) as partage_rows`;
+  }
   return `select coalesce(json_agg(json_build_array(${values}) order by partage_row_number), '[]')::text as rows from (select partage_inner.*, row_number() over () as partage_row_number from (${text}) as partage_inner) as partage_rows`;
 }
 
@@ -193,19 +196,42 @@ export class PreparedStatements {
     }
     if (prepared.columns === undefined || prepared.aggregating === undefined) return this.#plain<R>(text, parameters);
     const result = needsCustomPlan.test(text)
-      ? await this.#planned<{ rows: string }>(prepared.aggregating, parameters)
-      : await this.#plain<{ rows: string }>(key, parameters);
-    const columns = prepared.columns ?? [];
-    const rows = (JSON.parse(result.rows[0]?.rows ?? '[]') as unknown[][]).map((values) => {
-      const row: Record<string, unknown> = {};
+      ? await this.#planned<{ rows?: string; columns?: string }>(prepared.aggregating, parameters)
+      : await this.#plain<{ rows?: string; columns?: string }>(key, parameters);
+    const columns = prepared.columns;
+    const first = result.rows[0];
+    const rows = first?.columns !== undefined ? this.#fromColumns(columns, JSON.parse(first.columns) as unknown[][]) : this.#fromRows(columns, JSON.parse(first?.rows ?? '[]') as unknown[][]);
+    return { ...result, rows: rows as R[], fields: columns.map((c) => ({ name: c.name, dataTypeID: c.type })) };
+  }
+
+  /** Row objects from the rows' values, each row an array in column order. */
+  #fromRows(columns: readonly { readonly name: string; readonly type: number }[], values: readonly unknown[][]): Record<string, unknown>[] {
+    return values.map((row) => {
+      const object: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) {
         const column = columns[i] as { name: string; type: number }; // i < columns.length
-        const value = values[i];
-        row[column.name] = typeof value === 'string' && reparsed.has(column.type) ? this.#parseText(column.type, value) : value;
+        const value = row[i];
+        object[column.name] = typeof value === 'string' && reparsed.has(column.type) ? this.#parseText(column.type, value) : value;
       }
-      return row;
+      return object;
     });
-    return { ...result, rows: rows as R[], fields: columns.map((c) => ({ name: c.name, dataTypeID: c.type })) };
+  }
+
+  /** Row objects from the columns' values, each column an array in row order. */
+  #fromColumns(columns: readonly { readonly name: string; readonly type: number }[], values: readonly unknown[][]): Record<string, unknown>[] {
+    const count = values[0]?.length ?? 0;
+    const objects: Record<string, unknown>[] = [];
+    for (let r = 0; r < count; r++) objects.push({});
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as { name: string; type: number }; // i < columns.length
+      const column_ = values[i] ?? [];
+      const isReparsed = reparsed.has(column.type);
+      for (let r = 0; r < count; r++) {
+        const value = column_[r];
+        (objects[r] as Record<string, unknown>)[column.name] = isReparsed && typeof value === 'string' ? this.#parseText(column.type, value) : value;
+      }
+    }
+    return objects;
   }
 
   /** A value in JSON's text form, parsed by the column type's parser (ISO dates and `\\x` byte strings read as their text forms do). */

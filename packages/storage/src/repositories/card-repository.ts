@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type Insertable, type Selectable, type SqlBool } from 'kysely';
 import type { CardTable, Database, NodeTable } from '../schema/index.js';
 import type { Executor } from './executor.js';
+import type { AttachedRows } from './node-repository.js';
 
 export type CardRow = Selectable<CardTable>;
 export type NewCard = Omit<Insertable<CardTable>, 'nodeId' | 'folderId'>;
@@ -162,6 +163,24 @@ export class CardRepository {
       select ${nodeId}::bigint, ${folderId}::bigint, v.property, v.value, v.value_folded
       from unnest(${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[], ${values.map((v) => v.valueFolded)}::text[])
         as v(property, value, value_folded)`.execute(this.db);
+  }
+
+  /**
+   * The rows of a new card and its values, written in the statement that creates its node
+   * (`createFile`'s `attached`); the values go as three arrays, as in {@link upsert}.
+   */
+  newCardRows(folderId: number, card: NewCard, values: readonly NewCardValue[]): AttachedRows {
+    return (db, nodeId) => [
+      db.insertInto('card').values({ ...card, kind: card.kind ?? 'individual', nodeId, folderId }),
+      db
+        .insertInto('cardValue')
+        .columns(['nodeId', 'folderId', 'property', 'value', 'valueFolded'])
+        .expression(
+          sql`select ${nodeId}, ${folderId}::bigint, v.property, v.value, v.value_folded
+            from unnest(${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[], ${values.map((v) => v.valueFolded)}::text[])
+              as v(property, value, value_folded)`,
+        ),
+    ];
   }
 
   /** Copies a card and its values to a new node (COPY). */

@@ -1,10 +1,20 @@
-import { sql, type Selectable } from 'kysely';
-import type { ChangeTable, NodeTable } from '../schema/index.js';
+import { sql, type Expression, type OperationNodeSource, type QueryCreator, type Selectable } from 'kysely';
+import type { ChangeTable, Database, NodeTable } from '../schema/index.js';
 import type { Executor } from './executor.js';
 
 export type NodeRow = Selectable<NodeTable>;
 export type FolderKind = NonNullable<NodeTable['folderKind']>;
 export type ChangeKind = ChangeTable['changeKind'];
+
+/**
+ * The inserts of a new item's own rows (a card and its values), given the new node's id as an
+ * expression: {@link NodeRepository.createFile} runs them as common table expressions of the
+ * statement that creates the node.
+ */
+export type AttachedRows = (
+  db: QueryCreator<Database>,
+  nodeId: Expression<number>,
+) => readonly OperationNodeSource[];
 
 /** New content of a file node. */
 export interface NodeContent {
@@ -143,11 +153,12 @@ export class NodeRepository {
   /** Creates an item; `folderKind` is the kind of item (the kind of its folder). */
   async createFile(
     values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
-    options: { countUsage?: boolean; changeUid?: string | undefined } = {},
+    options: { countUsage?: boolean; changeUid?: string | undefined; attached?: AttachedRows } = {},
   ): Promise<NodeRow> {
     // One statement: the change row, and with `countUsage` the account's usage, are CTEs of the
     // insert (the embedded store pays per statement, ADR 0011).
     const countUsage = options.countUsage === true;
+    if (options.attached) return this.#createFileWith(values, countUsage, options.changeUid, options.attached);
     return this.db
       .with('logged', (db) =>
         db
@@ -165,6 +176,40 @@ export class NodeRepository {
       .values({ ...values, isCollection: false })
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * {@link createFile} with the item's own rows in the same statement: one statement is atomic
+   * without a transaction, and a new card costs one exchange with the store instead of four
+   * (BEGIN, node, card, COMMIT). Foreign keys are checked at the end of the statement, when the
+   * node row exists.
+   */
+  async #createFileWith(
+    values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
+    countUsage: boolean,
+    changeUid: string | undefined,
+    attached: AttachedRows,
+  ): Promise<NodeRow> {
+    let query = this.db
+      .with('created', (db) => db.insertInto('node').values({ ...values, isCollection: false }).returningAll())
+      .with('logged', (db) =>
+        db.insertInto('change').values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created', uid: changeUid ?? null }),
+      )
+      .with('counted', (db) =>
+        db
+          .updateTable('account')
+          .set({ usedBytes: sql`greatest(0, used_bytes + ${values.contentLength})` })
+          .where('id', '=', values.accountId)
+          .where(sql<boolean>`${countUsage}`),
+      );
+    // Built with the query builder rather than as one SQL text, so that the store's read cache
+    // learns which tables and columns the statement writes (an account's usage only).
+    const nodeId = sql<number>`(select id from created)`;
+    attached(this.db, nodeId).forEach((insert, i) => {
+      // kysely types a CTE by its builder; the attached inserts return nothing the query reads.
+      query = query.with(`attached_${i}`, (() => insert) as never) as unknown as typeof query;
+    });
+    return query.selectFrom('created').selectAll().executeTakeFirstOrThrow();
   }
 
   /**
