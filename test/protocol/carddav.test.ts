@@ -175,11 +175,20 @@ describe('cards', () => {
     expect(refused.text).toContain('max-resource-size');
   });
 
-  it('rejects a duplicate UID with no-uid-conflict naming the existing card', async () => {
+  it('rejects a duplicate UID with no-uid-conflict naming the existing card, and stores nothing of it', async () => {
+    const state = async () => {
+      const props = await send('PROPFIND', book, `<D:propfind ${ns}><D:prop><CS:getctag/><D:quota-used-bytes/></D:prop></D:propfind>`, { Depth: '0' });
+      return /<CS:getctag>[^<]+<\/CS:getctag>[\s\S]*<D:quota-used-bytes>\d+<\/D:quota-used-bytes>|<D:quota-used-bytes>\d+<\/D:quota-used-bytes>[\s\S]*<CS:getctag>[^<]+<\/CS:getctag>/.exec(props.text)?.[0];
+    };
+    const before = await state();
+    expect(before).toBeDefined();
     const response = await put('copy.vcf', bob);
     expect(response.status).toBe(409);
     expect(response.text).toContain('no-uid-conflict');
     expect(response.text).toContain(`${book}/bob.vcf</D:href>`);
+    // The card, its node, its change row (the CTag) and its bytes (the usage) are one write: none stayed.
+    expect((await send('GET', `${book}/copy.vcf`)).status).toBe(404);
+    expect(await state()).toBe(before);
   });
 
   it('refuses to give an existing card the UID of another one and keeps both as they were', async () => {
