@@ -53,6 +53,20 @@ describe('PreparedStatements', () => {
     expect(aggregated.map((r) => r.statement.includes('row_number'))).toEqual([false]);
   });
 
+  it('aggregates an unordered statement column by column, each type as plain rows give it, and no rows at all', async () => {
+    const statements = new PreparedStatements(pglite);
+    const text = 'select * from sample where id > $1';
+    const expected = (await pglite.query<{ id: number }>(text, [3], { rowMode: 'object' })).rows;
+    const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+    const got = await statements.query<{ id: number }>(text, [3], true);
+    // nulls (label), booleans, numeric as text, dates, byte strings, JSON and arrays
+    expect([...got.rows].sort(byId)).toEqual([...expected].sort(byId));
+    expect(got.fields.map((f) => f.name)).toEqual(['id', 'label', 'flag', 'amount', 'at', 'day', 'bytes', 'doc', 'tags']);
+    expect((await statements.query(text, [1_000], true)).rows).toEqual([]);
+    const [wrapped] = (await pglite.query<{ statement: string }>("select statement from pg_prepared_statements where statement like '%sample where id > $1)%' and statement like '%json_agg(partage_rows.\"tags\")%'")).rows;
+    expect(wrapped?.statement).toMatch(/^select json_build_array\(coalesce\(json_agg\(partage_rows\."id"\)/);
+  });
+
   it('tells a top-level order by from one in a subquery, a window, a string or an identifier', () => {
     expect(ordersItsRows('select * from node where id = $1 order by id')).toBe(true);
     expect(ordersItsRows('select * from node ORDER\n  BY id desc limit 3')).toBe(true);

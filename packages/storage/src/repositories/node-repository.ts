@@ -150,16 +150,20 @@ export class NodeRepository {
     return row;
   }
 
-  /** Creates an item; `folderKind` is the kind of item (the kind of its folder). */
+  /**
+   * Creates an item; `folderKind` is the kind of item (the kind of its folder). One statement
+   * (the embedded store pays per statement, ADR 0011): the change row, with `countUsage` the
+   * account's usage, and the item's own rows that `attached` inserts (ADR 0021) are common
+   * table expressions of the node's insert. One statement is atomic without a transaction;
+   * foreign keys (a card's to its node) are checked at its end, when the node row exists.
+   */
   async createFile(
     values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
     options: { countUsage?: boolean; changeUid?: string | undefined; attached?: AttachedRows } = {},
   ): Promise<NodeRow> {
-    // One statement: the change row, and with `countUsage` the account's usage, are CTEs of the
-    // insert (the embedded store pays per statement, ADR 0011).
     const countUsage = options.countUsage === true;
-    if (options.attached) return this.#createFileWith(values, countUsage, options.changeUid, options.attached);
-    return this.db
+    let query = this.db
+      .with('created', (db) => db.insertInto('node').values({ ...values, isCollection: false }).returningAll())
       .with('logged', (db) =>
         db
           .insertInto('change')
@@ -171,41 +175,11 @@ export class NodeRepository {
           .set({ usedBytes: sql`greatest(0, used_bytes + ${values.contentLength})` })
           .where('id', '=', values.accountId)
           .where(sql<boolean>`${countUsage}`),
-      )
-      .insertInto('node')
-      .values({ ...values, isCollection: false })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  }
-
-  /**
-   * {@link createFile} with the item's own rows in the same statement: one statement is atomic
-   * without a transaction, and a new card costs one exchange with the store instead of four
-   * (BEGIN, node, card, COMMIT). Foreign keys are checked at the end of the statement, when the
-   * node row exists.
-   */
-  async #createFileWith(
-    values: { accountId: number; parentId: number; name: string; folderKind?: FolderKind } & NodeContent,
-    countUsage: boolean,
-    changeUid: string | undefined,
-    attached: AttachedRows,
-  ): Promise<NodeRow> {
-    let query = this.db
-      .with('created', (db) => db.insertInto('node').values({ ...values, isCollection: false }).returningAll())
-      .with('logged', (db) =>
-        db.insertInto('change').values({ collectionId: values.parentId, memberName: values.name, changeKind: 'created', uid: changeUid ?? null }),
-      )
-      .with('counted', (db) =>
-        db
-          .updateTable('account')
-          .set({ usedBytes: sql`greatest(0, used_bytes + ${values.contentLength})` })
-          .where('id', '=', values.accountId)
-          .where(sql<boolean>`${countUsage}`),
       );
-    // Built with the query builder rather than as one SQL text, so that the store's read cache
-    // learns which tables and columns the statement writes (an account's usage only).
+    // Built with the query builder rather than as SQL text, so that the store's read cache
+    // learns which tables and columns the statement writes (of the account, its usage only).
     const nodeId = sql<number>`(select id from created)`;
-    attached(this.db, nodeId).forEach((insert, i) => {
+    options.attached?.(this.db, nodeId).forEach((insert, i) => {
       // kysely types a CTE by its builder; the attached inserts return nothing the query reads.
       query = query.with(`attached_${i}`, (() => insert) as never) as unknown as typeof query;
     });
