@@ -31,6 +31,20 @@ describe('text bodies must be UTF-8', () => {
     expect(await response.text()).toContain('valid-address-data');
   });
 
+  it('refuses a NUL character in a vCard or a calendar object with the format\'s precondition, and stores nothing', async () => {
+    const get = (path: string) => fetch(`${server.url}/webdav/${user}/${path}`, { headers: { Authorization: server.basic(user) } });
+    const card = Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:n1\r\nFN:A\u0000B\r\nN:;A;;;\r\nEND:VCARD\r\n', 'utf8');
+    const refusedCard = await put('Contacts/n1.vcf', card, 'text/vcard');
+    expect(refusedCard.status).toBe(403);
+    expect(await refusedCard.text()).toContain('valid-address-data');
+    expect((await get('Contacts/n1.vcf')).status).toBe(404);
+    const event = Buffer.from('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:n2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261201T100000Z\r\nSUMMARY:a\u0000b\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', 'utf8');
+    const refusedEvent = await put('Calendar/n2.ics', event, 'text/calendar');
+    expect(refusedEvent.status).toBe(403);
+    expect(await refusedEvent.text()).toContain('valid-calendar-data');
+    expect((await get('Calendar/n2.ics')).status).toBe(404);
+  });
+
   it('accepts the same text in UTF-8', async () => {
     const utf8 = Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c2\r\nFN:Élodie\r\nN:;Élodie;;;\r\nEND:VCARD\r\n', 'utf8');
     expect((await put('Contacts/c2.vcf', utf8, 'text/vcard')).status).toBe(201);

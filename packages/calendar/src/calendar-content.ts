@@ -32,7 +32,7 @@ export function calendarContent(db: Db, limits: CalendarLimits): ItemContent {
       }
       const text = await readTextBody(body, limits.maxResourceBytes, {
         tooLarge: () => calendarConditions.maxResourceSize(limits.maxResourceBytes),
-        notUtf8: () => calendarConditions.validCalendarData('calendar data must be UTF-8'),
+        notText: () => calendarConditions.validCalendarData('calendar data must be UTF-8 text, without NUL characters'),
       });
       const allowed = componentsOf(target.folder);
       const floatingTimezone = await floatingTimezoneOf(db, target.folder);

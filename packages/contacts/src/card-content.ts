@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { davConditions, hrefOf } from '@partage/dav-core';
 import { readTextBody, type ItemContent } from '@partage/files';
 import { convertVcard, indexFold, InvalidAddressData, parseVcard, reduceConfidentialCard, type VcardSummary } from '@partage/ical';
-import { repositories, violatesUnique, type Db, type NewCardValue } from '@partage/storage';
+import { newCardRows, repositories, violatesUnique, type Db, type NewCardValue } from '@partage/storage';
 import { acceptedVersion } from './address-data-request.js';
 import { contactsConditions } from './conditions.js';
 import type { ContactsLimits } from './contacts-limits.js';
@@ -41,7 +41,7 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
       }
       const text = await readTextBody(body, limits.maxResourceBytes, {
         tooLarge: () => contactsConditions.maxResourceSize(limits.maxResourceBytes),
-        notUtf8: () => contactsConditions.validAddressData('vCard data must be UTF-8'),
+        notText: () => contactsConditions.validAddressData('vCard data must be UTF-8 text, without NUL characters'),
       });
       const sizeBytes = Buffer.byteLength(text, 'utf8');
       const left = target.spaceLeftBytes;
@@ -59,7 +59,7 @@ export function cardContent(db: Db, limits: ContactsLimits): ItemContent {
         persist: async (repos, node) => {
           await repos.cards.upsert(node.id, target.folder.id, card, values, { changeHasUid: true });
         },
-        newRows: repositories(db).cards.newCardRows(target.folder.id, card, values),
+        newRows: newCardRows(target.folder.id, card, values),
         discard: async () => undefined,
         // The UID is unique in a folder (index card_folder_uid): the store refuses a second card
         // with it, so that no read before the write is needed (nor can two writes race past one).

@@ -1,12 +1,13 @@
 /**
  * Reads a text body (an iCalendar object, a vCard) within a size limit and as strict UTF-8:
- * `tooLarge` is thrown as soon as the limit is passed, `notUtf8` for bytes that are not
- * UTF-8 (RFC 5545 §3.1.4 and RFC 6350 §3.1 both require it).
+ * `tooLarge` is thrown as soon as the limit is passed, `notText` for bytes that are not UTF-8
+ * (RFC 5545 §3.1.4 and RFC 6350 §3.1 both require it) or that hold a NUL character (neither
+ * format allows it in any value, and the store's text columns cannot keep it).
  */
 export async function readTextBody(
   body: AsyncIterable<Uint8Array>,
   maxBytes: number,
-  errors: { readonly tooLarge: () => Error; readonly notUtf8: () => Error },
+  errors: { readonly tooLarge: () => Error; readonly notText: () => Error },
 ): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -15,9 +16,11 @@ export async function readTextBody(
     if (size > maxBytes) throw errors.tooLarge();
     chunks.push(Buffer.from(chunk));
   }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.includes(0)) throw errors.notText();
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw errors.notUtf8();
+    throw errors.notText();
   }
 }

@@ -10,7 +10,7 @@ const readOnly: ReadonlySet<ClarkName> = new Set([dav('read'), dav('read-current
  * lets it read (see `galScope`), so there is nothing more to decide about it here and nothing
  * in it can be written. Every other resource is decided by `base`, in one bulk call.
  *
- * @example authorizer: withDirectoryAccess(createShareAuthorizer(db))
+ * @example authorizer: withDirectoryAccess(createShareAuthorizer(db, readCache))
  */
 export function withDirectoryAccess(base: Authorizer): Authorizer {
   return {

@@ -11,7 +11,7 @@ import { repositories, type Db, type ReadCache } from '@partage/storage';
  *
  * @example const folders = await galScope(db, readCache).readableFolders({ id: caller.id, isAdmin: caller.isAdmin });
  */
-export function galScope(db: Db, readCache?: ReadCache): GalScope {
+export function galScope(db: Db, readCache: ReadCache): GalScope {
   return {
     readableFolders: async (caller: GalCaller): Promise<ReadableGal[]> => {
       const repos = repositories(db);

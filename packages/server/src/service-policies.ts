@@ -44,7 +44,7 @@ const memoKey = Symbol('service-policies');
  * embedded store empties at every write; PostgreSQL reads them each time), so a change
  * holds at the next request in every server process.
  *
- * @example authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db)), db, readCache)
+ * @example authorizer: withServicePolicies(withDirectoryAccess(createShareAuthorizer(db, readCache)), db, readCache)
  */
 export function withServicePolicies(base: Authorizer, db: Db, readCache: ReadCache): Authorizer {
   async function policiesOf(ctx: RequestContext, ids: readonly number[]): Promise<Map<number, EffectivePolicies>> {

@@ -48,7 +48,7 @@ const memoKey = Symbol('sharing');
  * needs is loaded once per request (caller, grants per owner, folder chains), so a
  * listing of many members costs a few queries, not one per member.
  */
-export function createShareAuthorizer(db: Db, readCache?: ReadCache): Authorizer {
+export function createShareAuthorizer(db: Db, readCache: ReadCache): Authorizer {
   const repos = () => repositories(db);
   // An owner's grants, kept until the grant table changes: a report checks them for every member.
   const grantsOf = async (ownerId: number): Promise<Grant[]> => (await ownerGrants(db, ownerId, readCache)).map(grantOf);

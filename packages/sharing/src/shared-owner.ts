@@ -10,7 +10,7 @@ import { ownerGrants } from './owner-grants.js';
  * as shared by the caller. One query for the whole list (none while the owner's grants are
  * cached); only the owner's view is marked.
  */
-export async function withSharedOwner<R extends Resource>(db: Db, ownerId: number, resources: readonly R[], readCache?: ReadCache): Promise<R[]> {
+export async function withSharedOwner<R extends Resource>(db: Db, ownerId: number, resources: readonly R[], readCache: ReadCache): Promise<R[]> {
   if (!resources.some((r) => isNodeResource(r) && r.isCollection && r.node.parentId !== null)) return [...resources];
   const grants = await ownerGrants(db, ownerId, readCache);
   const shared = new Set(

@@ -88,6 +88,25 @@ export interface NamedCardRow {
 
 const namedColumns = ['card.nodeId', 'card.folderId', 'node.name', 'card.uid', 'card.data', 'card.classification'] as const;
 
+/**
+ * The rows of a new card and its values, written in the statement that creates its node
+ * (`NodeRepository.createFile`'s `attached`); the values go as three arrays, as in
+ * {@link CardRepository.upsert}. Builds statements only: nothing is read or run here.
+ */
+export function newCardRows(folderId: number, card: NewCard, values: readonly NewCardValue[]): AttachedRows {
+  return (db, nodeId) => [
+    db.insertInto('card').values({ ...card, kind: card.kind ?? 'individual', nodeId, folderId }),
+    db
+      .insertInto('cardValue')
+      .columns(['nodeId', 'folderId', 'property', 'value', 'valueFolded'])
+      .expression(
+        sql`select ${nodeId}, ${folderId}::bigint, v.property, v.value, v.value_folded
+          from unnest(${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[], ${values.map((v) => v.valueFolded)}::text[])
+            as v(property, value, value_folded)`,
+      ),
+  ];
+}
+
 /** vCards and their indexed values, one card per address object node (RFC 6352 §5.1). */
 export class CardRepository {
   constructor(private readonly db: Executor) {}
@@ -163,24 +182,6 @@ export class CardRepository {
       select ${nodeId}::bigint, ${folderId}::bigint, v.property, v.value, v.value_folded
       from unnest(${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[], ${values.map((v) => v.valueFolded)}::text[])
         as v(property, value, value_folded)`.execute(this.db);
-  }
-
-  /**
-   * The rows of a new card and its values, written in the statement that creates its node
-   * (`createFile`'s `attached`); the values go as three arrays, as in {@link upsert}.
-   */
-  newCardRows(folderId: number, card: NewCard, values: readonly NewCardValue[]): AttachedRows {
-    return (db, nodeId) => [
-      db.insertInto('card').values({ ...card, kind: card.kind ?? 'individual', nodeId, folderId }),
-      db
-        .insertInto('cardValue')
-        .columns(['nodeId', 'folderId', 'property', 'value', 'valueFolded'])
-        .expression(
-          sql`select ${nodeId}, ${folderId}::bigint, v.property, v.value, v.value_folded
-            from unnest(${values.map((v) => v.property)}::text[], ${values.map((v) => v.value)}::text[], ${values.map((v) => v.valueFolded)}::text[])
-              as v(property, value, value_folded)`,
-        ),
-    ];
   }
 
   /** Copies a card and its values to a new node (COPY). */
