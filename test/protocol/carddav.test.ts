@@ -162,6 +162,18 @@ describe('cards', () => {
     expect(response.text).toMatch(/missing\.vcf<\/D:href><D:status>HTTP\/1.1 404/);
   });
 
+  it('answers a multiget in the order of its hrefs, once per card', async () => {
+    for (const order of [
+      ['zoe.vcf', 'missing.vcf', 'elodie.vcf', 'bob.vcf'],
+      ['bob.vcf', 'elodie.vcf', 'missing.vcf', 'zoe.vcf', 'bob.vcf'],
+    ]) {
+      const response = await multiget(order, '');
+      expect(response.status).toBe(207);
+      const answered = [...response.text.matchAll(/<D:href>[^<]*\/([^/<]+\.vcf)<\/D:href>/g)].map((m) => m[1]);
+      expect(answered).toEqual([...new Set(order)]);
+    }
+  });
+
   it('stores a card with a photo of several hundred kB and converts the photo', async () => {
     const photo = Buffer.alloc(450 * 1024, 7).toString('base64');
     const card = vcard(['VERSION:3.0', 'UID:photo-5', 'FN:Photo Graphe', 'N:Graphe;Photo;;;', `PHOTO;ENCODING=b;TYPE=JPEG:${photo}`]);

@@ -47,7 +47,7 @@ function memberName(href: string, base: readonly string[]): string | undefined {
  * Answers a multiget on any collection (RFC 4791 §7.9, RFC 6352 §8.7): `load` turns the member
  * names the hrefs designate into the members that exist, in one call whatever their number;
  * those the caller may read are answered with the properties asked for, every other href
- * (unknown, elsewhere, or not readable) with 404.
+ * (unknown, elsewhere, or not readable) with 404, in the order of the hrefs.
  *
  * @example return multigetOf(directory.path, query, ctx, server, (names) => cardsNamed(names));
  */
@@ -65,12 +65,18 @@ export async function multigetOf(
   }
   const wanted = [...new Set(names.values())];
   const found = await readable(ctx, server, wanted.length === 0 ? [] : await load(wanted));
-  const foundNames = new Set(found.map((r) => r.path[r.path.length - 1]));
+  const byName = new Map(found.map((r) => [r.path[r.path.length - 1], r]));
+  // One response per href, in the order of the request, whatever order the store read them in.
   const responses = [];
-  for (const resource of found) responses.push(await propertiesResponse(resource, query.properties, ctx, server));
+  const answered = new Set<string>();
   for (const href of query.hrefs) {
     const name = names.get(href);
-    if (name === undefined || !foundNames.has(name)) responses.push(statusResponse(href, 404));
+    const resource = name === undefined ? undefined : byName.get(name);
+    if (name === undefined || resource === undefined) responses.push(statusResponse(href, 404));
+    else if (!answered.has(name)) {
+      answered.add(name);
+      responses.push(await propertiesResponse(resource, query.properties, ctx, server));
+    }
   }
   return multistatus(responses);
 }

@@ -1,11 +1,18 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { sql } from 'kysely';
 import { openDatabase, type OpenedDatabase } from './open-database.js';
 import { StoreMaintenance } from './store-maintenance.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Time passes on the test's clock only: the schedule's timers and `Date.now` are jest's fakes. */
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 describe('StoreMaintenance schedule', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
   const schedule = { threshold: 10, scale: 0.5, idleMs: 60, idleMinimum: 3 };
   /** A maintenance whose runs only record whether they gathered statistics; the store holds `rows`. */
   const recording = (rows: number, overrides: Partial<typeof schedule> = {}) => {
