@@ -17,6 +17,8 @@
 // Usage: node bench/carddav-bench.mjs [--n 1000,10000] [--store embedded,postgres]
 //          [--peers radicale,xandikos|none] [--cap 120] [--fill-cap 300]
 //          [--only partage-embedded@10000,radicale@10000] [--tag SUFFIX] [--repeat K]
+//          [--baseline DIR]  (DIR: another built checkout, run on the embedded store as the
+//          target partage-baseline, interleaved with this one: a change measured in one run)
 //          (result file bench/results/carddav-<date>[-SUFFIX].json)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -37,6 +39,7 @@ const capMs = Number(opt('cap', 120)) * 1000;
 const fillCapMs = Number(opt('fill-cap', 300)) * 1000;
 const only = list(opt('only', ''));
 const tag = opt('tag', '');
+const baselineDir = opt('baseline', '');
 const repeat = Math.max(1, Number(opt('repeat', 1))); // runs of each target at each N, interleaved; the table gives their medians
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
@@ -67,7 +70,7 @@ function exitOf(child) { return new Promise((r) => { if (child.exitCode !== null
 function collect(child) { const stderr = []; child.stderr.on('data', (c) => { stderr.push(c.toString()); if (stderr.length > 200) stderr.shift(); }); return stderr; }
 
 // ---------------------------------------------------------------- targets
-async function startPartage(store) {
+async function startPartage(store, serverCli = cli) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'partage-carddav-bench-'));
   let databaseName;
@@ -77,7 +80,7 @@ async function startPartage(store) {
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-qc', `create database ${databaseName}`]);
     env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   }
-  const child = spawn(process.execPath, [...partageNodeArgs, cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...partageNodeArgs, serverCli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = collect(child);
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -134,7 +137,13 @@ async function startXandikos() {
   };
 }
 
-const starters = { 'partage-embedded': () => startPartage('embedded'), 'partage-postgres': () => startPartage('postgres'), radicale: startRadicale, xandikos: startXandikos };
+const starters = {
+  'partage-embedded': () => startPartage('embedded'),
+  'partage-postgres': () => startPartage('postgres'),
+  'partage-baseline': () => startPartage('embedded', join(baselineDir, 'packages', 'server', 'dist', 'cli.js')),
+  radicale: startRadicale,
+  xandikos: startXandikos,
+};
 
 // ---------------------------------------------------------------- XML
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"';
@@ -359,13 +368,14 @@ async function runTarget(name, n) {
 }
 
 // ---------------------------------------------------------------- run and report
-const targets = [...stores.map((s) => `partage-${s}`), ...peers];
+const targets = [...stores.map((s) => `partage-${s}`), ...(baselineDir ? ['partage-baseline'] : []), ...peers];
 const results = {
   date: new Date().toISOString(), node: process.version, cpus: cpus().length,
   radicale: (() => { try { return execFileSync('/usr/bin/python3', ['-m', 'radicale', '--version'], { encoding: 'utf8' }).trim(); } catch { return undefined; } })(),
   xandikos: (() => { try { return execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'xandikos'], { encoding: 'utf8' }).trim(); } catch { return undefined; } })(),
   queries: { fn: `FN contains "${FN_TERM}" (i;ascii-casemap)`, email: `EMAIL equals "${EMAIL_TERM}" (i;ascii-casemap)` },
   capSeconds: capMs / 1000, fillCapSeconds: fillCapMs / 1000, argv, runs: [],
+  ...(baselineDir ? { baseline: { dir: baselineDir, commit: (() => { try { return execFileSync('git', ['-C', baselineDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return undefined; } })() } } : {}),
 };
 for (const n of sizes) {
   for (let round = 1; round <= repeat; round++) {

@@ -92,4 +92,22 @@ describe('HTTP Basic authentication', () => {
     });
     expect(response.status).toBe(404);
   });
+
+  it('answers a missing login in plain text, and counts DAV and other requests in /metrics', async () => {
+    const refused = await propfind(undefined, '192.0.2.30');
+    expect(refused.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await refused.text()).toBe('authentication required\n');
+    const count = async (method: string, status: number) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(new RegExp(`partage_http_requests_total\\{method="${method}",status="${status}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    };
+    const before = { propfind: await count('PROPFIND', 207), refused: await count('PROPFIND', 401), health: await count('GET', 200) };
+    await server.createUser('mesure@iw.test');
+    const own = await fetch(`${server.url}/webdav/mesure@iw.test/`, { method: 'PROPFIND', headers: { Depth: '0', Authorization: server.basic('mesure@iw.test') } });
+    expect(own.status).toBe(207);
+    expect((await propfind(undefined, '192.0.2.31')).status).toBe(401);
+    const after = { propfind: await count('PROPFIND', 207), refused: await count('PROPFIND', 401), health: await count('GET', 200) };
+    // The /metrics reads themselves are GETs answered 200: one after `before` was read.
+    expect(after).toEqual({ propfind: before.propfind + 1, refused: before.refused + 1, health: before.health + 3 });
+  });
 });

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DavServer } from '@partage/dav-core';
 import type { AccountRow } from '@partage/storage';
 import type { Logger } from 'pino';
@@ -30,27 +31,86 @@ export interface AppServices {
 
 const realm = 'Basic realm="Partage", charset="UTF-8"';
 
-/** The express application: DAV under `/webdav`, the REST API, health, metrics and the web page. */
-export function createApp(services: AppServices): express.Express {
+/** Node's request listener: what `http.createServer` takes. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** `/webdav` and what is under it, the paths DAV answers without express. */
+const isDavPath = (url: string): boolean => url.startsWith('/webdav') && (url.length === 7 || url[7] === '/' || url[7] === '?');
+
+/** A short plain-text answer, written with Node's response only. */
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * The server's request listener: DAV under `/webdav` is dispatched straight to dav-core (with
+ * Node's own request and response: express's router and its per-request state cost time and
+ * memory on every card and event), everything else to express: the REST API, health, metrics,
+ * the invitation links and the web page.
+ */
+export function createApp(services: AppServices): RequestListener {
   const { config, logger, metrics, authenticator } = services;
+
+  /** Counts the request in the metrics and logs it when it ends. */
+  const observe = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const path = req.url;
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.record(req.method ?? '', res.statusCode, ms);
+      const level = res.statusCode >= 500 ? 'error' : 'debug';
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      }
+    });
+  };
+
+  /** Answers an error no handler answered: 4xx for malformed input, otherwise 500 and a log line. */
+  const answerError = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      // Malformed input refused on the way (a bad percent-encoding, a JSON body that does not parse).
+      if (!res.headersSent) sendText(res, status, `${status === 413 ? 'request too large' : 'bad request'}\n`);
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.url }, 'unhandled error');
+    if (!res.headersSent) sendText(res, 500, 'internal server error\n');
+    else res.destroy();
+  };
+
+  /** Authenticates a request; answers 401/429 itself and resolves undefined then. */
+  const authenticate = async (req: IncomingMessage, res: ServerResponse): Promise<AccountRow | undefined> => {
+    const result = await authenticator.authenticate(req.headers.authorization, clientAddress(req, config.trustedProxies));
+    switch (result.kind) {
+      case 'ok':
+        return result.account;
+      case 'blocked':
+        sendText(res, 429, 'too many failed logins; try again later\n', { 'retry-after': String(result.retryAfterSeconds) });
+        return undefined;
+      case 'missing':
+      case 'invalid':
+        sendText(res, 401, 'authentication required\n', { 'www-authenticate': realm });
+        return undefined;
+    }
+  };
+
+  const dav = davHandler(services.dav, logger);
+  const davRoute = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The Windows mini-redirector probes with OPTIONS before it sends credentials.
+    const account = req.method === 'OPTIONS' && !req.headers.authorization ? undefined : await authenticate(req, res);
+    if (req.method !== 'OPTIONS' && !account) return;
+    await dav(req, res, account);
+  };
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
-
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      metrics.record(req.method, res.statusCode, ms);
-      const level = res.statusCode >= 500 ? 'error' : 'debug';
-      if (logger.isLevelEnabled(level)) {
-        logger[level]({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, 'request');
-      }
-    });
-    next();
-  });
 
   app.get('/healthz', (_req, res) => {
     if (services.isReady()) res.json({ status: 'ok' });
@@ -65,22 +125,6 @@ export function createApp(services: AppServices): express.Express {
     res.redirect(req.method === 'GET' || req.method === 'HEAD' ? 301 : 307, '/webdav/');
   });
 
-  /** Authenticates a request; answers 401/429 itself and resolves undefined then. */
-  const authenticate = async (req: Request, res: Response): Promise<AccountRow | undefined> => {
-    const result = await authenticator.authenticate(req.headers.authorization, clientAddress(req, config.trustedProxies));
-    switch (result.kind) {
-      case 'ok':
-        return result.account;
-      case 'blocked':
-        res.status(429).setHeader('retry-after', String(result.retryAfterSeconds)).type('text/plain').send('too many failed logins; try again later\n');
-        return undefined;
-      case 'missing':
-      case 'invalid':
-        res.status(401).setHeader('www-authenticate', realm).type('text/plain').send('authentication required\n');
-        return undefined;
-    }
-  };
-
   app.use('/api/v1', createApiRouter({ ...services, authenticate }));
 
   // The links of invitation e-mails (SPEC §5): HTTP authentication as the invited account.
@@ -93,18 +137,6 @@ export function createApp(services: AppServices): express.Express {
     }
   });
 
-  const dav = davHandler(services.dav, logger);
-  const davRoute = async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      // The Windows mini-redirector probes with OPTIONS before it sends credentials.
-      const account = req.method === 'OPTIONS' && !req.headers.authorization ? undefined : await authenticate(req, res);
-      if (req.method !== 'OPTIONS' && !account) return;
-      await dav(req, res, account);
-    } catch (error) {
-      next(error);
-    }
-  };
-  app.all(/^\/webdav(\/.*)?$/, davRoute);
   app.get('/', (req, res, next) => {
     if (req.headers.authorization) {
       next();
@@ -112,20 +144,24 @@ export function createApp(services: AppServices): express.Express {
     }
     res.type('html').send(homePage(config));
   });
-  app.all(/^\/$/, davRoute);
+  app.all(/^\/$/, (req: Request, res: Response, next: NextFunction) => {
+    davRoute(req, res).catch(next);
+  });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = clientErrorStatus(error);
-    if (status !== undefined) {
-      // Express refuses malformed input itself (a bad percent-encoding, a JSON body that does not parse).
-      if (!res.headersSent) res.status(status).type('text/plain').send(`${status === 413 ? 'request too large' : 'bad request'}\n`);
-      return;
-    }
-    logger.error({ err: error, method: req.method, path: req.originalUrl }, 'unhandled error');
-    if (!res.headersSent) res.status(500).type('text/plain').send('internal server error\n');
-    else res.destroy();
+    answerError(error, req, res);
   });
-  return app;
+
+  return (req, res) => {
+    observe(req, res);
+    if (isDavPath(req.url ?? '')) {
+      davRoute(req, res).catch((error: unknown) => {
+        answerError(error, req, res);
+      });
+    } else {
+      void app(req, res);
+    }
+  };
 }
 
 /** The 4xx status that express or body-parser attached to an error, if any. */

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import type { DavServer, Principal } from '@partage/dav-core';
 import type { AccountRow } from '@partage/storage';
@@ -13,23 +14,26 @@ export const principalOf = (account: AccountRow): Principal => ({
   isAdmin: account.isAdmin,
 });
 
-/** Adapts an express request to dav-core and writes its response, streaming bodies. */
+/**
+ * Adapts a Node request to dav-core and writes its response, streaming bodies. It uses Node's
+ * own request and response, not express's: DAV requests do not go through express's router.
+ */
 export function davHandler(dav: DavServer, logger: Logger) {
-  return async (req: Request, res: Response, account: AccountRow | undefined): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, account: AccountRow | undefined): Promise<void> => {
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const origin = `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+    const scheme = (req.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http';
     const response = await dav.handle({
-      method: req.method,
-      rawPath: req.originalUrl,
+      method: req.method ?? 'GET',
+      rawPath: req.url ?? '/',
       headers,
       body: req,
-      origin,
+      origin: `${scheme}://${req.headers.host ?? 'localhost'}`,
       principal: account && principalOf(account),
     });
-    res.status(response.status);
+    res.statusCode = response.status;
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
     const body = response.body;
     if (body === undefined || req.method === 'HEAD') {
@@ -41,7 +45,7 @@ export function davHandler(dav: DavServer, logger: Logger) {
       try {
         await pipeline(body, res);
       } catch (error) {
-        logger.warn({ err: error, path: req.originalUrl }, 'response stream ended early');
+        logger.warn({ err: error, path: req.url }, 'response stream ended early');
         res.destroy();
       }
     }
