@@ -19,6 +19,8 @@
 //          [--only partage-embedded@10000,radicale@10000] [--tag SUFFIX] [--repeat K]
 //          [--baseline DIR]  (DIR: another built checkout, run on the embedded store as the
 //          target partage-baseline, interleaved with this one: a change measured in one run)
+//          [--node-args "--opt ..."] [--baseline-node-args "--opt ..."]  (Node options of the
+//          Partage targets and of the baseline instead of those Partage ships with)
 //          (result file bench/results/carddav-<date>[-SUFFIX].json)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -40,6 +42,8 @@ const fillCapMs = Number(opt('fill-cap', 300)) * 1000;
 const only = list(opt('only', ''));
 const tag = opt('tag', '');
 const baselineDir = opt('baseline', '');
+const nodeArgs = opt('node-args') === undefined ? partageNodeArgs : opt('node-args').split(/\s+/).filter(Boolean);
+const baselineNodeArgs = opt('baseline-node-args') === undefined ? nodeArgs : opt('baseline-node-args').split(/\s+/).filter(Boolean);
 const repeat = Math.max(1, Number(opt('repeat', 1))); // runs of each target at each N, interleaved; the table gives their medians
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages', 'server', 'dist', 'cli.js');
@@ -70,7 +74,7 @@ function exitOf(child) { return new Promise((r) => { if (child.exitCode !== null
 function collect(child) { const stderr = []; child.stderr.on('data', (c) => { stderr.push(c.toString()); if (stderr.length > 200) stderr.shift(); }); return stderr; }
 
 // ---------------------------------------------------------------- targets
-async function startPartage(store, serverCli = cli) {
+async function startPartage(store, serverCli = cli, args = nodeArgs) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'partage-carddav-bench-'));
   let databaseName;
@@ -80,7 +84,7 @@ async function startPartage(store, serverCli = cli) {
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-qc', `create database ${databaseName}`]);
     env.DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
   }
-  const child = spawn(process.execPath, [...partageNodeArgs, serverCli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...args, serverCli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = collect(child);
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -140,7 +144,7 @@ async function startXandikos() {
 const starters = {
   'partage-embedded': () => startPartage('embedded'),
   'partage-postgres': () => startPartage('postgres'),
-  'partage-baseline': () => startPartage('embedded', join(baselineDir, 'packages', 'server', 'dist', 'cli.js')),
+  'partage-baseline': () => startPartage('embedded', join(baselineDir, 'packages', 'server', 'dist', 'cli.js'), baselineNodeArgs),
   radicale: startRadicale,
   xandikos: startXandikos,
 };
@@ -375,6 +379,7 @@ const results = {
   xandikos: (() => { try { return execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'xandikos'], { encoding: 'utf8' }).trim(); } catch { return undefined; } })(),
   queries: { fn: `FN contains "${FN_TERM}" (i;ascii-casemap)`, email: `EMAIL equals "${EMAIL_TERM}" (i;ascii-casemap)` },
   capSeconds: capMs / 1000, fillCapSeconds: fillCapMs / 1000, argv, runs: [],
+  nodeArgs, ...(baselineDir ? { baselineNodeArgs } : {}),
   ...(baselineDir ? { baseline: { dir: baselineDir, commit: (() => { try { return execFileSync('git', ['-C', baselineDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return undefined; } })() } } : {}),
 };
 for (const n of sizes) {

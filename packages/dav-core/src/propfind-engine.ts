@@ -41,6 +41,23 @@ function toNodes(value: PropValue): readonly XmlNode[] {
   return typeof value === 'string' ? [value] : isNodeList(value) ? value : [value];
 }
 
+/** The names of a request without repeats, worked out once for all the resources a report answers. */
+const distinctNames = new WeakMap<readonly ClarkName[], readonly ClarkName[]>();
+
+function distinct(names: readonly ClarkName[]): readonly ClarkName[] {
+  let unique = distinctNames.get(names);
+  if (unique === undefined) {
+    unique = [...new Set(names)];
+    distinctNames.set(names, unique);
+  }
+  return unique;
+}
+
+function requestedElement(elements: readonly XmlElement[], name: ClarkName): XmlElement | undefined {
+  for (const element of elements) if (element.name === name) return element;
+  return undefined;
+}
+
 /** Builds the `DAV:response` for one resource: values in a 200 propstat, missing ones in 404. */
 export async function propertiesResponse(
   resource: Resource,
@@ -72,11 +89,11 @@ export async function propertiesResponse(
         ...(await deadProperties()).filter((p) => !liveNames.has(p.name)).map((p) => p.name),
       ];
     }
-    for (const name of names.length > 1 ? new Set(names) : names) {
+    for (const name of names.length <= 1 ? names : request.kind === 'prop' ? distinct(names) : new Set(names)) {
       const handler = server.registry.property(name, resource);
       let value: PropValue | undefined;
       if (handler) {
-        const requested = request.kind === 'prop' ? request.elements?.find((e) => e.name === name) : undefined;
+        const requested = request.kind === 'prop' && request.elements !== undefined ? requestedElement(request.elements, name) : undefined;
         value = await handler.get(resource, ctx, server, requested);
       }
       if (value === undefined) {

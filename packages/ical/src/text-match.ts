@@ -57,7 +57,25 @@ function matchesOne(value: string, needle: string, match: TextMatch): boolean {
  * matches, inverted by `negate` (negate-condition="yes").
  */
 export function textMatches(values: readonly string[], match: TextMatch): boolean {
-  const needle = fold(match.value, match.collation);
+  const needle = needleOf(match);
   const isMatch = values.some((v) => matchesOne(v, needle, match));
   return match.negate ? !isMatch : isMatch;
+}
+
+/** {@link textMatches} on a single value (a report tests each card's values one by one). */
+export function textMatchesValue(value: string, match: TextMatch): boolean {
+  const isMatch = matchesOne(value, needleOf(match), match);
+  return match.negate ? !isMatch : isMatch;
+}
+
+/** The folded value of each text-match, folded once however many values it is tested on. */
+const needles = new WeakMap<TextMatch, string>();
+
+function needleOf(match: TextMatch): string {
+  let needle = needles.get(match);
+  if (needle === undefined) {
+    needle = fold(match.value, match.collation);
+    needles.set(match, needle);
+  }
+  return needle;
 }

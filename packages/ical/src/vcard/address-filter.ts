@@ -1,4 +1,4 @@
-import { textMatches } from '../text-match.js';
+import { textMatches, textMatchesValue } from '../text-match.js';
 import type { TextMatch } from '../types.js';
 import { paramValues, parseLines, type VcardLine } from './content-lines.js';
 import { isIndexedVcardProperty, matchText } from './vcard-values.js';
@@ -92,15 +92,31 @@ export function isDecidableOnValues(filter: AddressFilter): boolean {
  */
 export function matchesAddressValues(values: readonly { readonly property: string; readonly value: string }[], filter: AddressFilter): boolean {
   if (filter.propFilters.length === 0) return true;
-  return combine(
-    filter.test,
-    filter.propFilters.map((prop) => {
-      const instances = values.filter((v) => v.property === prop.name);
-      if (prop.isNotDefined) return instances.length === 0;
-      return instances.some((v) => {
-        const tests = prop.textMatches.map((m) => textMatches([v.value], m));
-        return tests.length === 0 || combine(prop.test, tests);
-      });
-    }),
-  );
+  // Loops rather than arrays of results: a report runs this on every candidate card.
+  const isAllOf = filter.test === 'allof';
+  for (const prop of filter.propFilters) {
+    const matches = propMatchesValues(values, prop);
+    if (matches !== isAllOf) return matches;
+  }
+  return isAllOf;
+}
+
+function propMatchesValues(values: readonly { readonly property: string; readonly value: string }[], prop: AddressPropFilter): boolean {
+  let defined = false;
+  for (const v of values) {
+    if (v.property !== prop.name) continue;
+    defined = true;
+    if (prop.isNotDefined) return false;
+    if (prop.textMatches.length === 0) return true;
+    const isAllOf = prop.test === 'allof';
+    let instance = isAllOf;
+    for (const m of prop.textMatches) {
+      if (textMatchesValue(v.value, m) !== isAllOf) {
+        instance = !isAllOf;
+        break;
+      }
+    }
+    if (instance) return true;
+  }
+  return prop.isNotDefined && !defined;
 }
