@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
@@ -28,22 +29,43 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-async function startServer(port: number): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PARTAGE_PORT: String(port), PARTAGE_ADMIN_PASSWORD: adminPassword, PARTAGE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+/** A port free right now: the system's pick for a listener on port 0. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo; // a TCP listener has an AddressInfo
+      probe.close(() => {
+        resolve(port);
+      });
+    });
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { process: child, url };
-    } catch {
-      // not listening yet
+}
+
+/**
+ * Starts a server process on a free port; if the port is taken between the pick and the
+ * server's listen (other tests listen too), the process exits and another port is tried.
+ */
+async function startServer(): Promise<{ process: ChildProcess; url: string }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PARTAGE_PORT: String(port), PARTAGE_ADMIN_PASSWORD: adminPassword, PARTAGE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120 && child.exitCode === null && child.signalCode === null; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return { process: child, url };
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
-    await new Promise((r) => setTimeout(r, 250));
+    child.kill();
   }
-  child.kill();
-  throw new Error(`server on ${port} did not start`);
+  throw new Error('no server process started');
 }
 
 const auth = (password = adminPassword) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
@@ -56,9 +78,8 @@ maybe('two server processes on one PostgreSQL', () => {
     const url = new URL(baseUrl ?? '');
     url.pathname = `/${databaseName}`;
     databaseUrl = url.toString();
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    servers.push(await startServer(port));
-    servers.push(await startServer(port + 1));
+    servers.push(await startServer());
+    servers.push(await startServer());
   }, 120_000);
 
   afterAll(async () => {
