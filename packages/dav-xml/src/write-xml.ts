@@ -42,7 +42,7 @@ export function writeXml(root: XmlElement, options: { declaration?: boolean } = 
  * of the whole tree.
  */
 export class XmlDocumentWriter {
-  readonly #naming: Naming = { prefixes: new Map(), tags: new Map(), seen: new Set() };
+  readonly #naming: Naming = { prefixes: new Map(), tags: new Map() };
   readonly #parts: string[] = [];
   readonly #rootName: ClarkName;
   readonly #rootAttributes: Readonly<Record<string, string>>;
@@ -52,8 +52,8 @@ export class XmlDocumentWriter {
     this.#rootName = rootName;
     this.#rootAttributes = rootAttributes;
     this.#declaration = options.declaration !== false;
-    note(rootName, this.#naming);
-    for (const key in rootAttributes) note(key, this.#naming);
+    qualified(rootName, this.#naming);
+    for (const key in rootAttributes) qualified(key, this.#naming);
   }
 
   /** Serializes one child of the root (an element or text). */
@@ -62,7 +62,6 @@ export class XmlDocumentWriter {
       this.#parts.push(escapeXml(child));
       return;
     }
-    collectNamespaces(child, this.#naming);
     this.#parts.push(writeElement(child, this.#naming));
   }
 
@@ -88,33 +87,24 @@ interface Naming {
   readonly prefixes: Map<string, string>;
   /** Qualified names already computed, by Clark name. */
   readonly tags: Map<string, string>;
-  /** Names whose namespace is already known. */
-  readonly seen: Set<string>;
 }
 
-/** Gives a name's namespace a prefix if it has none yet. */
-function note(name: string, naming: Naming): void {
-  if (naming.seen.has(name)) return;
-  naming.seen.add(name);
-  if (!name.startsWith('{')) return;
-  const uri = splitClark(name as ClarkName).namespace; // checked just above
-  if (uri === '' || naming.prefixes.has(uri)) return;
-  naming.prefixes.set(uri, wellKnownPrefixes[uri] ?? `ns${naming.prefixes.size}`);
-}
-
-function collectNamespaces(element: XmlElement, naming: Naming): void {
-  note(element.name, naming);
-  for (const key in element.attributes) note(key, naming);
-  for (const child of element.children) if (typeof child !== 'string') collectNamespaces(child, naming);
-}
-
+/**
+ * The qualified name of a Clark name, its namespace given a prefix the first time it appears:
+ * names are qualified in document order, so the prefixes come in the order the namespaces
+ * appear, and the root declares them all when the document is finished.
+ */
 function qualified(name: string, naming: Naming): string {
   const known = naming.tags.get(name);
   if (known !== undefined) return known;
   let tag = name;
   if (name.startsWith('{')) {
     const { namespace, local } = splitClark(name as ClarkName); // checked just above
-    const prefix = naming.prefixes.get(namespace);
+    let prefix = naming.prefixes.get(namespace);
+    if (prefix === undefined && namespace !== '') {
+      prefix = wellKnownPrefixes[namespace] ?? `ns${naming.prefixes.size}`;
+      naming.prefixes.set(namespace, prefix);
+    }
     tag = prefix ? `${prefix}:${local}` : local;
   }
   naming.tags.set(name, tag);
