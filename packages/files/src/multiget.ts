@@ -69,7 +69,7 @@ export async function multigetOf(
   // One response per href, in the order of the request, whatever order the store read them in.
   const responses = [];
   const answered = new Set<string>();
-  for (const href of query.hrefs) {
+  for (const href of new Set(query.hrefs)) {
     const name = names.get(href);
     const resource = name === undefined ? undefined : byName.get(name);
     if (name === undefined || resource === undefined) responses.push(statusResponse(href, 404));

@@ -1,5 +1,5 @@
 import { dav, type ClarkName } from '@partage/dav-xml';
-import type { Access, Authorizer, RequestContext, Resource } from '@partage/dav-core';
+import type { Access, Authorizer, Principal, RequestContext, Resource } from '@partage/dav-core';
 import { isNodeResource, isServerPathEntry, type NodeResource } from '@partage/files';
 import { repositories, type Db, type GrantRow, type ReadCache } from '@partage/storage';
 import { ownerGrants } from './owner-grants.js';
@@ -14,6 +14,10 @@ const none: ReadonlySet<ClarkName> = new Set();
 const managesProxies: ReadonlySet<ClarkName> = new Set([...readOnly, dav('write-properties')]);
 const everything: ReadonlySet<ClarkName> = privilegesOf(allRights);
 const ownAccess: Access = { privileges: everything };
+
+/** The owner of a node and an administrator hold every privilege on it, with no grant to read (SPEC §4, rule 3). */
+const holdsEverything = (principal: Principal, resource: Resource): boolean =>
+  isNodeResource(resource) && (principal.isAdmin || resource.account.id === principal.id);
 const readPrivileges: ReadonlySet<ClarkName> = privilegesOf(['read', 'freebusy']);
 
 /** Turns a stored grant into the rule's model. */
@@ -161,7 +165,7 @@ export function createShareAuthorizer(db: Db, readCache: ReadCache): Authorizer 
     const principal = ctx.principal;
     if (!principal) return none;
     // The owner and the administrator need no grant, so no query (SPEC §4, rule 3).
-    if (isNodeResource(resource) && (principal.isAdmin || resource.account.id === principal.id)) return everything;
+    if (holdsEverything(principal, resource)) return everything;
     const caller = await callerOf(ctx, memo);
     if (!caller) return none;
     const [first, second] = resource.path;
@@ -211,9 +215,7 @@ export function createShareAuthorizer(db: Db, readCache: ReadCache): Authorizer 
       // privilege, private items included (SPEC §4, rule 3): a report over thousands of them
       // needs no query and no wait per member.
       const principal = ctx.principal;
-      if (principal && resources.every((r) => isNodeResource(r) && (principal.isAdmin || r.account.id === principal.id))) {
-        return resources.map(() => ownAccess);
-      }
+      if (principal && resources.every((r) => holdsEverything(principal, r))) return resources.map(() => ownAccess);
       const memo = memoOf(ctx);
       const classifications = await classificationsOf(ctx, memo, resources);
       const result: Access[] = [];
