@@ -67,6 +67,31 @@ describe('PreparedStatements', () => {
     expect(wrapped?.statement).toMatch(/^select json_build_array\(coalesce\(json_agg\(partage_rows\."id"\)/);
   });
 
+  it('gives timestamps aggregated as plain rows give them: microseconds, before 1970, the last microsecond of a millisecond, null, infinity', async () => {
+    await pglite.exec(`
+      create table moment (id int primary key, at timestamptz);
+      insert into moment values (1, '2026-11-29 05:13:00.123456+00'), (2, '2026-11-29 05:13:00.999999+00'),
+        (3, '1969-12-31 23:59:59.9995+00'), (4, '1900-01-01 00:00:00.000001+00'), (5, null), (6, '2262-04-11 23:47:16.854775+00'),
+        (7, '2026-06-01 12:00:00+02'), (8, 'infinity'), (9, '-infinity');
+      insert into moment select 100 + g, timestamptz '2000-01-01 00:00:00+00' + g * interval '1 hour 1 minute 1.001001 second' from generate_series(1, 40) g;`);
+    const statements = new PreparedStatements(pglite);
+    const text = 'select id, at from moment';
+    type Moment = { id: number; at: Date | number | null }; // infinity comes as a number
+    const expected = (await pglite.query<Moment>(text, [], { rowMode: 'object' })).rows;
+    const got = await statements.query<Moment>(text, [], true);
+    const times = (rows: readonly Moment[]) =>
+      [...rows].sort((a, b) => a.id - b.id).map((r) => [r.id, r.at instanceof Date ? r.at.getTime() : r.at]);
+    expect(times(got.rows)).toEqual(times(expected));
+    expect(times(got.rows).filter(([, at]) => typeof at === 'number' && !Number.isFinite(at))).toEqual([[8, Infinity], [9, -Infinity]]);
+    const iso = (id: number) => { const at = got.rows.find((r) => r.id === id)?.at; return at instanceof Date ? at.toISOString() : at; };
+    expect(iso(1)).toBe('2026-11-29T05:13:00.123Z');
+    expect(iso(2)).toBe('2026-11-29T05:13:00.999Z');
+    expect(iso(3)).toBe('1969-12-31T23:59:59.999Z');
+    expect(iso(7)).toBe('2026-06-01T10:00:00.000Z');
+    const [wrapped] = (await pglite.query<{ statement: string }>("select statement from pg_prepared_statements where statement like '%from moment)%'")).rows;
+    expect(wrapped?.statement).toContain(`date_part('epoch', partage_rows."at")`);
+  });
+
   it('tells a top-level order by from one in a subquery, a window, a string or an identifier', () => {
     expect(ordersItsRows('select * from node where id = $1 order by id')).toBe(true);
     expect(ordersItsRows('select * from node ORDER\n  BY id desc limit 3')).toBe(true);
