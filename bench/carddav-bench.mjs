@@ -288,6 +288,7 @@ async function runTarget(name, n) {
           medianMs: ok ? round(median(ms.slice(0, 7))) : undefined,
           warmMedianMs: ok && ms.length > 7 ? round(median(ms.slice(7))) : undefined,
           firstMs: round(ms[0]), runs: ms.length, results: got, expected: expected.size, answer: verdict,
+          runsMs: ms.map((x) => round(x)), // every run in order: where the first runs' time goes
         };
       });
     }

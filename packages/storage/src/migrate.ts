@@ -10,6 +10,7 @@ import * as cardsSpeed from './migrations/0008-cards-speed.js';
 import * as serverPaths from './migrations/0011-policies-server-paths.js';
 import * as cardClass from './migrations/0012-card-class.js';
 import * as directory from './migrations/0013-directory.js';
+import * as cardTrigramPendingList from './migrations/0014-card-trigram-pending-list.js';
 import type { Database } from './schema/index.js';
 
 /**
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-policies-server-paths': serverPaths,
   '0012-card-class': cardClass,
   '0013-directory': directory,
+  '0014-card-trigram-pending-list': cardTrigramPendingList,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...migrations }) };

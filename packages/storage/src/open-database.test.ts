@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { StoreBusyError, UniqueViolation, isUniqueViolation } from './errors.js';
 import { openDatabase, type OpenedDatabase } from './open-database.js';
 import { openTestDatabase } from './testing.js';
@@ -37,6 +38,12 @@ describe('openTestDatabase', () => {
     const chunk = await db.selectFrom('blobChunk').select('data').where('blobId', '=', 'b').executeTakeFirstOrThrow();
     expect(chunk.data).toBeInstanceOf(Uint8Array);
     expect([...chunk.data]).toEqual([1, 2, 255]);
+  });
+
+  it("bounds the pending list of the card values' trigram index, so that searches after an import do not scan a long unsorted list", async () => {
+    const { rows } = await sql<{ options: string[] | null }>`select reloptions as options from pg_class where oid = to_regclass('card_value_trigram')`.execute(opened.db);
+    expect(rows).toHaveLength(1); // both stores have pg_trgm (PGlite loads it, PostgreSQL ships it)
+    expect(rows[0]?.options).toEqual(['gin_pending_list_limit=64']);
   });
 
   it('recognises a unique violation from the engine', async () => {
