@@ -24,7 +24,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     do $$
     begin
       if to_regclass('card_value_trigram') is not null then
-        alter index card_value_trigram reset (gin_pending_list_limit, fastupdate);
+        alter index card_value_trigram reset (gin_pending_list_limit);
       end if;
     end
     $$`.execute(db);
